@@ -1,0 +1,191 @@
+"""Raw page text → clean text with an offset map back to the source.
+
+OCR'd newspaper pages break lines inside words and numbers (`34.57万\\n元`),
+scatter spaces between characters (`换届 前 分 别`), and sometimes put a blank
+line after every line. Cleaning reflows lines into paragraphs, removes stray
+spaces, normalises widths, and records for every clean character the offset of
+the source character it came from, so every extracted fact points back into the
+source file.
+
+Reflow is decided per page from its own line lengths: a line that fills its
+column (compared with the lines around it) and does not end a sentence is
+joined to the next; a short line or a sentence end closes the paragraph.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+# Characters that end a sentence, so a line ending with them ends a paragraph.
+SENTENCE_END = set("。！？!?；;…")
+CLOSING_QUOTES = set('”’」』"')
+# A line ending with one of these is mid-sentence whatever its length.
+MID_SENTENCE = set("，,、“‘「《（(：:—-")
+# Punctuation that a headline does not contain (quotes, dashes and colons it may).
+TITLE_BREAKERS = set("，,。、；;！!？?")
+ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# A line starting like this opens a news item (so the line before it ends a paragraph).
+BYLINE_START = regex.compile(r"^(本报讯|本报记者|□|■|◎|新华社|央视网消息|人民网|记者\s*\p{Han}{2,4}\s*(报道|摄))")
+# A photo credit ends a caption: `特约记者胡江涛 摄`, `（张三 摄）`.
+PHOTO_CREDIT = regex.compile(r"\p{Han}{2,4}\s*摄[）)]?$")
+# How many non-blank lines on each side give the local column width.
+WIDTH_WINDOW = 3
+FULL_LINE_SHARE = 0.75
+MID_SENTENCE_SHARE = 0.4
+# A line without punctuation must fill more of its column to count as a continued line.
+TITLE_LINE_SHARE = 0.8
+
+
+def is_cjk(ch: str) -> bool:
+    """True for Han characters and CJK punctuation (not for ASCII)."""
+    o = ord(ch)
+    return 0x3000 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x2FFFF
+
+
+def normalise_char(ch: str) -> str:
+    """Full-width ASCII to half-width, ideographic space to space, zero-width and controls to ''."""
+    if ch in ZERO_WIDTH:
+        return ""
+    o = ord(ch)
+    if 0xFF01 <= o <= 0xFF5E:
+        half = chr(o - 0xFEE0)
+        if half.isalnum() or half in "%.+-/~":
+            return half
+        return ch
+    if ch == "\u3000" or ch == "\u00a0":
+        return " "
+    if ch in "\n\t ":
+        return ch
+    if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+        return ""
+    return ch
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Clean text; `offsets[i]` is the source offset of clean character `i`."""
+
+    text: str
+    offsets: tuple[int, ...]
+    source_length: int
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source offsets of the clean span [start, end) (end exclusive)."""
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.offsets) else self.source_length
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass
+class _Line:
+    chars: list[tuple[str, int]]  # (clean char, source offset)
+    heading: bool
+
+    @property
+    def text(self) -> str:
+        return "".join(c for c, _ in self.chars)
+
+
+def _keep_space(left: str, right: str) -> bool:
+    """A space survives only between Latin words (`Hello world`); `298 KW`, `A 股` lose it."""
+    return left.isascii() and right.isascii() and left.isalpha() and right.isalpha()
+
+
+def _clean_line(raw: str, base: int) -> list[tuple[str, int]]:
+    """Normalise one source line; spaces go unless they separate Latin words."""
+    chars: list[tuple[str, int]] = []
+    for i, ch in enumerate(raw):
+        n = normalise_char(ch)
+        if n:
+            chars.append((n, base + i))
+    out: list[tuple[str, int]] = []
+    for i, (ch, pos) in enumerate(chars):
+        if ch in " \t":
+            left = out[-1][0] if out else ""
+            right = next((c for c, _ in chars[i + 1 :] if c not in " \t"), "")
+            if left and right and _keep_space(left, right) and out[-1][0] != " ":
+                out.append((" ", pos))
+            continue
+        out.append((ch, pos))
+    # Half-width Chinese punctuation next to Chinese text becomes full-width.
+    for i, (ch, pos) in enumerate(out):
+        if ch in HALF_TO_FULL:
+            left = out[i - 1][0] if i else ""
+            right = out[i + 1][0] if i + 1 < len(out) else ""
+            if ch == "," and left.isdigit() and right.isdigit():
+                continue  # thousands separator
+            if (left and is_cjk(left)) or (right and is_cjk(right)) or (ch == ")" and left.isdigit()):
+                out[i] = (HALF_TO_FULL[ch], pos)
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    t = text.rstrip()
+    if not t:
+        return True
+    if t[-1] in SENTENCE_END:
+        return True
+    return t[-1] in CLOSING_QUOTES and len(t) > 1 and t[-2] in SENTENCE_END
+
+
+def _column_width(lines: list[_Line], i: int) -> float:
+    """Typical length of the lines around line i (their median).
+
+    The median, not the maximum: a caption or headline set across columns can
+    be far longer than the body lines around it.
+    """
+    lo, hi = max(0, i - WIDTH_WINDOW), min(len(lines), i + WIDTH_WINDOW + 1)
+    lengths = sorted(len(line.chars) for line in lines[lo:hi] if not line.heading)
+    return lengths[len(lengths) // 2] if lengths else len(lines[i].chars)
+
+
+def _title_like(text: str) -> bool:
+    """A line with no sentence punctuation inside: a headline, a byline, a caption label."""
+    return not any(ch in TITLE_BREAKERS for ch in text)
+
+
+def _joins(lines: list[_Line], i: int) -> bool:
+    """Whether line i continues into line i+1 (an OCR break, not a paragraph end)."""
+    a, b = lines[i], lines[i + 1]
+    if a.heading or b.heading:
+        return False
+    ta, tb = a.text, b.text
+    if _ends_sentence(ta) or BYLINE_START.match(tb) or PHOTO_CREDIT.search(ta):
+        return False
+    width = _column_width(lines, i)
+    share = MID_SENTENCE_SHARE if ta[-1] in MID_SENTENCE else FULL_LINE_SHARE
+    if _title_like(ta):
+        if (_title_like(tb) and len(b.chars) < FULL_LINE_SHARE * width) or tb[0] in '“"':
+            return False  # a headline over another headline or over a quote
+        share = TITLE_LINE_SHARE
+    return len(ta) >= share * width and len(ta) >= 6
+
+
+def clean(raw: str) -> CleanText:
+    """Clean a page: normalise, remove stray spaces, reflow OCR line breaks, keep offsets."""
+    lines: list[_Line] = []
+    breaks: list[int] = []  # source offset of the line break after each kept line
+    pos = 0
+    for raw_line in raw.split("\n"):
+        chars = _clean_line(raw_line, pos)
+        end = pos + len(raw_line)
+        if chars:
+            heading = chars[0][0] == "#"
+            lines.append(_Line(chars, heading))
+            breaks.append(end)
+        pos = end + 1
+    out_chars: list[str] = []
+    offsets: list[int] = []
+    for i, line in enumerate(lines):
+        for ch, p in line.chars:
+            out_chars.append(ch)
+            offsets.append(p)
+        if i + 1 < len(lines) and not _joins(lines, i):
+            out_chars.append("\n")
+            offsets.append(min(breaks[i], len(raw) - 1) if raw else 0)
+    return CleanText("".join(out_chars), tuple(offsets), len(raw))

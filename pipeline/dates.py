@@ -1,0 +1,185 @@
+"""DATE extraction: absolute and relative expressions, resolved against the publication date.
+
+One compiled pattern finds candidates; `resolve` turns each into inclusive
+start/end dates. Relative words and their meanings are data in
+`rules/dates/dates.toml`; calendar arithmetic is here.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+import regex
+
+from .entities import Entity
+from .numbers import NumberError, chinese
+from .rules import Rules
+
+YEAR = r"(?:19|20)\d{2}"
+MON = r"(?:1[0-2]|0?[1-9])"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+CN_MON = r"(?:十[一二]?|[一二三四五六七八九])"
+QUARTER = r"(?:第?[一二三四1-4]季度)"
+PART = r"(?:上半年|下半年|前三季度|年初|年底|年末|初|底|末|度)"
+MONTH_PART = r"(?:上旬|中旬|下旬|初|底|末|份)"
+
+
+class DateFinder:
+    """Date patterns compiled once from `rules/dates/dates.toml`."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.relative: dict[str, str] = rules.dates["relative"]
+        self.not_dates = set(rules.dates["not_dates"]["words"])
+        rel = "|".join(regex.escape(w) for w in sorted(self.relative, key=len, reverse=True))
+        self.pattern = regex.compile(
+            rf"""
+            (?P<prefix>截至|截止到|截止|截至到)?
+            (?:
+              (?P<yr1>{YEAR})\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
+            | (?P<y>{YEAR})年(?:(?P<m>{MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
+            | (?P<reltop>今年|去年|明年|前年|上年)(?:(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
+            | (?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART}))?
+            | (?P<cent>上世纪|20世纪|二十世纪)(?P<dec>[一二三四五六七八九]十)年代
+            | 近(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
+            | (?P<rel>{rel})
+            | (?<![\d年月个第])(?P<dd>{DAY})日(?=[上下]午|晚|电|讯|消息|在|，|起|至|前后|凌晨|早)
+            )
+            (?P<since>以来)?
+            """,
+            regex.VERBOSE,
+        )
+
+    def find(self, text: str, published: date | None, excluded: list[tuple[int, int]]) -> list[Entity]:
+        """Every date of `text`; values stay empty when there is no publication date to resolve against."""
+        out: list[Entity] = []
+        for m in self.pattern.finditer(text):
+            s, e = m.span()
+            if e == s or any(a < e and s < b for a, b in excluded):
+                continue
+            if m.group("y") and e < len(text) and text[e] in "级届":
+                continue  # `2026届`: a cohort label
+            if m.group("y") and not (m.group("m") or m.group("q") or m.group("yp") or m.group("since")):
+                if e < len(text) and text[e] == "版":
+                    continue
+            if m.group("prefix") and not (m.group("rel") or m.group("y") or m.group("m2") or m.group("reltop")):
+                continue
+            span_text = text[s:e]
+            if span_text in self.not_dates:
+                continue
+            start, end, vague = self.resolve(m, published)
+            if m.group("prefix"):
+                start = None
+            out.append(Entity("DATE", span_text, s, e, date_start=start, date_end=end, vague=vague or None))
+        return out
+
+    def resolve(self, m: regex.Match[str], p: date | None) -> tuple[date | None, date | None, bool]:
+        """Inclusive bounds of one match; (None, None, False) when it cannot be resolved."""
+        g = m.groupdict()
+        try:
+            start, end, vague = self._bounds(g, p)
+        except (ValueError, NumberError, OverflowError):
+            return None, None, False
+        if g["since"] and start is not None:
+            end = p
+        return start, end, vague
+
+    def _bounds(self, g: dict[str, str | None], p: date | None) -> tuple[date | None, date | None, bool]:
+        if g["yr1"]:
+            return date(int(g["yr1"]), 1, 1), date(int(g["yr2"]), 12, 31), False
+        if g["y"]:
+            return _calendar(int(g["y"]), g["m"], g["d"], g["d2"], g["mp"], g["q"], g["yp"])
+        if g["cent"]:
+            decade = 1900 + int(chinese(g["dec"]))
+            return date(decade, 1, 1), date(decade + 9, 12, 31), False
+        if p is None:
+            return None, None, False
+        if g["reltop"]:
+            year = p.year + {"今年": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}[g["reltop"]]
+            if g["rp"] == "以来":
+                return date(year, 1, 1), p, False
+            if g["rp"] == "同期":
+                return date(year, 1, 1), _same_day(year, p), False
+            return _calendar(year, g["rm"], g["rd"], None, g["rmp"], g["rq"], g["rp"])
+        if g["m2"]:
+            month = int(g["m2"]) if g["m2"].isdigit() else int(chinese(g["m2"]))
+            return _calendar(p.year, str(month), g["d3"], g["d4"], g["mp2"], None, None)
+        if g["nyears"]:
+            n = int(g["nyears"]) if g["nyears"].isdigit() else int(chinese(g["nyears"]))
+            return date(p.year - n, 1, 1), p, True
+        if g["dd"]:
+            return (d := date(p.year, p.month, int(g["dd"]))), d, False
+        if g["rel"]:
+            return _relative(self.relative[g["rel"]], p)
+        return None, None, False
+
+
+def _same_day(year: int, p: date) -> date:
+    last = calendar.monthrange(year, p.month)[1]
+    return date(year, p.month, min(p.day, last))
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _calendar(
+    year: int, m: str | None, d: str | None, d2: str | None, mp: str | None, q: str | None, yp: str | None
+) -> tuple[date, date, bool]:
+    """Bounds of a calendar expression within one year."""
+    if m:
+        month = int(m)
+        if d:
+            day = date(year, month, int(d))
+            return day, date(year, month, int(d2)) if d2 else day, False
+        if mp in ("上旬", "初"):
+            return date(year, month, 1), date(year, month, 10), False
+        if mp == "中旬":
+            return date(year, month, 11), date(year, month, 20), False
+        if mp in ("下旬", "底", "末"):
+            return date(year, month, 21), _month_end(year, month), False
+        return date(year, month, 1), _month_end(year, month), False
+    if q:
+        n = int(q.strip("第季度")) if q.strip("第季度").isdigit() else int(chinese(q.strip("第季度")))
+        return date(year, 3 * n - 2, 1), _month_end(year, 3 * n), False
+    if yp in ("年初", "初"):
+        return date(year, 1, 1), date(year, 1, 31), False
+    if yp in ("年底", "年末", "底", "末"):
+        return date(year, 12, 1), date(year, 12, 31), False
+    if yp == "上半年":
+        return date(year, 1, 1), date(year, 6, 30), False
+    if yp == "下半年":
+        return date(year, 7, 1), date(year, 12, 31), False
+    if yp == "前三季度":
+        return date(year, 1, 1), date(year, 9, 30), False
+    return date(year, 1, 1), date(year, 12, 31), False
+
+
+def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
+    """Apply one named rule of `rules/dates/dates.toml` to the publication date."""
+    name, _, arg = rule.partition(":")
+    n = int(arg) if arg.lstrip("-").isdigit() else 0
+    if name == "day":
+        d = p + timedelta(days=n)
+        return d, d, False
+    if name == "recent":
+        return p - timedelta(days=n), p, True
+    if name == "years_back":
+        return date(p.year - n, 1, 1), p, True
+    if name == "open_to_pub":
+        return None, p, False
+    if name == "year":
+        return date(p.year + n, 1, 1), date(p.year + n, 12, 31), False
+    if name == "ytd":
+        return date(p.year, 1, 1), p, False
+    if name == "same_period":
+        return date(p.year + n, 1, 1), _same_day(p.year + n, p), False
+    if name == "month_of_year":
+        return date(p.year, n, 1), _month_end(p.year, n), False
+    if name == "half":
+        return (date(p.year, 1, 1), date(p.year, 6, 30), False) if n == 1 else (date(p.year, 7, 1), date(p.year, 12, 31), False)
+    if name == "quarters":
+        return date(p.year, 1, 1), _month_end(p.year, 3 * n), False
+    if name == "quarter":
+        return date(p.year, 3 * n - 2, 1), _month_end(p.year, 3 * n), False
+    raise ValueError(f"unknown date rule {rule!r}")

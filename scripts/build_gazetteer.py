@@ -1,0 +1,497 @@
+"""Build `rules/places/divisions.tsv`, the administrative-division gazetteer.
+
+Why a script: the gazetteer has about 660,000 rows derived by rule from the
+official statistical division codes (国家统计局 统计用区划代码). Nobody can
+review such a file by hand, so the rules that turn an official name into the
+name and the short forms used in news text live here, and the file is rebuilt
+from `../shared/data/divisions/` (outside the repo; see its SOURCES.md)
+whenever a rule changes. The hand-kept lists beside the output (zones,
+regions, water, foreign) are edited directly and are not touched.
+
+Usage: python scripts/build_gazetteer.py [--src DIR] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jieba
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT.parent / "shared" / "data" / "divisions"
+OUT = ROOT / "rules" / "places" / "divisions.tsv"
+HEADER = ("code", "name", "level", "parent", "aliases")
+
+# City rows that group counties statistically but are not places: the urban
+# districts of the municipalities (市辖区), Chongqing's counties (县) and the
+# county-level units a province administers directly. Their counties hang
+# directly under the province.
+PLACEHOLDER_CITIES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+# The 55 minority nationalities. Autonomous units carry one or more of them
+# before 自治区/自治州/自治县/自治旗; news drops them (`延边朝鲜族自治州` → `延边`).
+ETHNIC = (
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶",
+    "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜",
+    "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗",
+    "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春",
+    "赫哲", "门巴", "珞巴", "基诺",
+)  # fmt: skip
+# Official names write one-character nationalities always with 族 (壮族), but
+# longer ones sometimes without (伊犁哈萨克自治州); only the latter may be
+# stripped bare, or 族-less stripping would eat name characters (大理白族 ok,
+# but 白沙 must not lose 白).
+_ETHNIC_RE = re.compile(
+    "(?:"
+    + "|".join(sorted((e + "族" for e in ETHNIC), key=len, reverse=True))
+    + "|"
+    + "|".join(sorted((e for e in ETHNIC if len(e) > 1), key=len, reverse=True))
+    + ")$"
+)
+
+# Township- and county-level units that are development zones, industrial
+# parks or new areas rather than administrative areas. Matched against the
+# name with trailing notes (parentheses, 管委会) removed. Farms, forestry
+# bureaus, prisons, scenic areas and 管理区 are not zones.
+ZONE_RE = re.compile(
+    r"(开发区|园区|工业园|产业园|科技园|新区|新城|科技城|示范区|试验区|实验区|保税区|保税港区"
+    r"|工业区|经济区|合作区|集聚区|聚集区|集中区|投资区|加工区|物流区|贸易区|食品区|自贸区)$"
+)
+_TRAILING_NOTE_RE = re.compile(r"(?:（[^（）]*）|\([^()]*\))+$")
+_OFFICE_RE = re.compile(r"(管理委员会|管委会)$")
+
+# Zone short forms used in news: `赣州经济技术开发区` → `赣州经开区`.
+ZONE_SHORT = (
+    ("经济技术开发区", "经开区"),
+    ("经济开发区", "经开区"),
+    ("高新技术产业开发区", "高新区"),
+    ("高新技术开发区", "高新区"),
+    ("高新技术产业园区", "高新区"),
+)
+
+# County suffixes, tried in order; (suffix, the fewest characters that must
+# remain). The two-character type words come first so that `浦东新区` gives
+# `浦东`; a short remainder falls through to the plain suffix, so `清新区`
+# gives `清新` and `万柏林区` gives `万柏林` (林区 is a type only in 神农架林区).
+COUNTY_SUFFIXES = (
+    ("自治县", 1),
+    ("自治旗", 1),
+    ("特区", 2),
+    ("矿区", 2),
+    ("新区", 2),
+    ("林区", 3),
+    ("县", 2),
+    ("区", 2),
+    ("市", 2),
+    ("旗", 2),
+)
+# `土默特左旗` minus 旗 is no name; news writes 土左旗. Such banners get no short form.
+_BANNER_PART_RE = re.compile(r"(左|右|前|中|后|翼|联合)$")
+
+# jieba's main dictionary decides whether a two-character short form is an
+# ordinary word (`和平区` → `和平`, `资源县` → `资源`). Its tags are too noisy to
+# use alone: 信丰, 合肥, 烟台, 拉萨 are tagged nz/n/n/nrt, so "anything not
+# tagged ns is a word" would drop over a thousand real short forms. A word
+# counts as ordinary when jieba lists it, not as ns, with at least this
+# frequency; rarer entries are names or obscure words that news does not use.
+ORDINARY_MIN_FREQ = 100
+# Short forms that pass that test but are what news means by them (the place
+# sense dominates; jieba tags them n/nr/nz/v/d). Reviewed by hand.
+KEEP_SHORT = frozenset(
+    """
+    石首 仙桃 黄石 孝感 恩施 开封 洪湖 桂林 太康 洪山 麻城 监利 大连 大理 赤壁 罗田 阳新 保定 梁山 常德
+    日照 拉萨 石狮 大同 大冶 应城 钟祥 金台 南通 烟台 海口 宁远 石林 六合 嘉兴 合肥 龙亭 龙泉 全州 当阳
+    古田 文昌 三门 秦安 五峰 银川 方城 凤山 峰峰 永福 华容 石龙 红安 保康 商丘 许昌 平遥 哈密 无为 河间
+    金华 玄武 河源 酒泉 和田 包头 万安 宝鸡 武威 定远 遵义 昌平 玉林 信阳 马尾 金门 天水 常熟 蓬莱 弥勒
+    诸城 余姚 崇仁 融水 蓝田 安龙 承德 疏勒 新野 如皋 镇远 灵台 龙口 临清 宝应 永嘉 凤翔 库车 金昌 营口
+    文成 顺德 高平 金平
+    """.split()
+)
+# Two-character short forms that jieba does not flag but that name a generic
+# position (found as a district name in many cities) or a common phrase in
+# news text; they are dropped. Reviewed by hand.
+DROP_SHORT = (
+    frozenset(
+        """
+    城关 市中 城中 城东 城西 城南 城北 新城 老城 市南 市北 路南 路北 桥东 桥西 铁东 铁西
+    平原 长安 江南 中原 东湖 南湖 西湖 北湖 古城 河口 江口 江北 商城 江山 太平 甘泉 新建 东海
+    龙门 恒山 泰山 天山 太湖 衡山 路桥 故城 天桥 安宁 西山 河西 河东 牡丹 滨海 东坡 海港 沙河
+    大城 江城 长寿 江海 上街 兴隆 龙山 南城 青山 大关 清河 青龙 盐湖 山城 三江 东山 南关 湖滨
+    临江 白河 黑山 南海 庐山
+    """.split()
+    )
+    - KEEP_SHORT
+)
+
+
+@dataclass
+class Unit:
+    """One gazetteer row; `code` and `parent` are 12-digit codes."""
+
+    code: str
+    name: str
+    level: str
+    parent: str
+    aliases: list[str] = field(default_factory=list)
+
+
+def pad(code: str) -> str:
+    """Pad a 2/4/6/9-digit division code to the 12-digit statistical code."""
+    return code.ljust(12, "0")
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of one source CSV (names are quoted in some files, not in others)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def load_jieba_dict() -> dict[str, tuple[int, str]]:
+    """jieba's main dictionary as word → (frequency, tag)."""
+    words: dict[str, tuple[int, str]] = {}
+    with jieba.get_dict_file() as f:
+        for raw in f:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 2:
+                words[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+    return words
+
+
+def strip_ethnic(stem: str) -> str:
+    """Remove trailing nationality names, keeping at least two characters.
+
+    `海西蒙古族藏族` → `海西`; `内蒙古` stays (`内` alone is no name).
+    """
+    while (m := _ETHNIC_RE.search(stem)) and m.start() >= 2:
+        stem = stem[: m.start()]
+    return stem
+
+
+def is_ethnic_name(text: str) -> bool:
+    """True for a bare nationality name (`鄂伦春`, `鄂温克族`), never a place alias."""
+    return text.removesuffix("族") in ETHNIC
+
+
+def province_short(name: str) -> str | None:
+    """`江西省` → `江西`, `广西壮族自治区` → `广西`, `北京市` → `北京`."""
+    for suffix in ("自治区", "省", "市"):
+        if name.endswith(suffix):
+            return strip_ethnic(name.removesuffix(suffix))
+    return None
+
+
+def city_short(name: str) -> str | None:
+    """`赣州市` → `赣州`, `大兴安岭地区` → `大兴安岭`, `延边朝鲜族自治州` → `延边`.
+
+    For autonomous prefectures the nationality names are stripped rather than
+    cutting to two characters, which would give 黔西 for 黔西南 or 西双 for 西双版纳.
+    """
+    if name.endswith("自治州"):
+        short = strip_ethnic(name.removesuffix("自治州"))
+        return None if is_ethnic_name(short) else short
+    for suffix in ("地区", "市", "盟"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name.removesuffix(suffix)
+    return None
+
+
+def county_short(name: str) -> str | None:
+    """`章贡区` → `章贡`, `信丰县` → `信丰`, `白沙黎族自治县` → `白沙`, `浦东新区` → `浦东`."""
+    for suffix, keep in COUNTY_SUFFIXES:
+        if not name.endswith(suffix):
+            continue
+        stem = name.removesuffix(suffix)
+        if suffix.startswith("自治"):
+            stem = strip_ethnic(stem)
+            return None if is_ethnic_name(stem) or len(stem) < 2 else stem
+        if len(stem) < keep:
+            continue
+        if suffix == "旗" and _BANNER_PART_RE.search(stem):
+            return None
+        return stem
+    return None
+
+
+def zone_core(name: str) -> str:
+    """A township name without trailing notes: `X开发区管理委员会` → `X开发区`."""
+    core = _TRAILING_NOTE_RE.sub("", name)
+    return _OFFICE_RE.sub("", core) or name
+
+
+def zone_aliases(name: str, provinces: Iterable[str] = ()) -> list[str]:
+    """News forms of a zone: its name without office words, and `X经开区`/`X高新区`.
+
+    The place prefix X is also given without a leading province (`河北衡水高新技术产业开发区`
+    → `衡水高新区`) and without a trailing 市 (`秦皇岛市经济技术开发区` → `秦皇岛经开区`),
+    as news writes it.
+    """
+    core = zone_core(name)
+    out = [core] if core != name else []
+    for long, short in ZONE_SHORT:
+        prefix = core.removesuffix(long)
+        if prefix == core or len(prefix) < 2:
+            continue
+        forms = [prefix]
+        for province in provinces:
+            if prefix.startswith(province) and len(prefix) - len(province) >= 2:
+                forms.append(prefix.removeprefix(province))
+                break
+        forms += [f[:-1] for f in forms if f.endswith("市") and len(f) >= 3]
+        out += [f + short for f in forms]
+        break
+    return out
+
+
+def is_zone_township(code: str, name: str) -> bool:
+    """Development zones among township-level units (codes 400–599 are 类似乡级单位)."""
+    return code[6] in "45" and bool(ZONE_RE.search(zone_core(name)))
+
+
+def is_zone_county(code: str, name: str) -> bool:
+    """Development zones among county-level units (codes xxxx71–79 are 类似县级单位)."""
+    return code[4] == "7" and bool(ZONE_RE.search(zone_core(name)))
+
+
+# Village committee suffixes, longest first, with the word that names the
+# place: a villagers' committee is a 村, a residents' committee a 社区.
+# Truncated forms (村委, 居民委员) occur in the source.
+_COMMITTEE = (
+    ("村民委员会", "村"),
+    ("居民委员会", "社区"),
+    ("村民委会", "村"),
+    ("居民委会", "社区"),
+    ("村委员会", "村"),
+    ("居委员会", "社区"),
+    ("村民委员", "村"),
+    ("居民委员", "社区"),
+    ("村委会", "村"),
+    ("居委会", "社区"),
+    ("村委", "村"),
+    ("居委", "社区"),
+    ("人民委员会", ""),
+    ("牧民委员会", ""),
+    ("委员会", ""),
+    ("牧委会", ""),
+    ("渔委会", ""),
+    ("委会", ""),
+)
+_VILLAGE_HEAD_RE = re.compile(r"(村|社区|嘎查)$")
+# Typos in the source suffixes, fixed before stripping.
+_VILLAGE_FIXES = (
+    (re.compile(r"委会委会$"), "委会"),
+    (re.compile(r"委会会$"), "委会"),
+    (re.compile(r"委委会$"), "委会"),
+    (re.compile(r"居名委员会$"), "居民委员会"),
+    (re.compile(r"（[村居]）委会$"), "委会"),
+)
+
+
+def village_name(raw: str) -> str:
+    """The name news uses for a village-level unit.
+
+    `火燃村委会` → `火燃村`, `西津路社区居委会` → `西津路社区`, `XX居委会` → `XX社区`,
+    `XX村民委员会` → `XX村`, `XX村村委会` → `XX村`. Names without a committee
+    suffix (`XX村`, `XX生活区`, `XX嘎查`) are kept. A bare 委员会/委会 is stripped
+    only after 村/社区/嘎查; otherwise (`锦江渔委会`, `XX家委会`) stripping would
+    leave no name, and the official name is kept.
+    """
+    name = _TRAILING_NOTE_RE.sub("", raw) or raw
+    for pattern, repl in _VILLAGE_FIXES:
+        name = pattern.sub(repl, name)
+    for suffix, head in _COMMITTEE:
+        if not name.endswith(suffix):
+            continue
+        stem = name.removesuffix(suffix)
+        if _VILLAGE_HEAD_RE.search(stem):
+            return stem if len(stem) > len(_VILLAGE_HEAD_RE.search(stem).group(1)) else raw
+        if not head or not stem:
+            return raw
+        return stem + head
+    return name
+
+
+def township_name(raw: str) -> str:
+    """`X街道办事处` → `X街道`; other township names are used as given."""
+    return raw.removesuffix("办事处") if raw.endswith("街道办事处") else raw
+
+
+class AliasFilter:
+    """Drops short forms that would make the resolver misread ordinary text.
+
+    A two-character short form of a city or county is dropped when it is an
+    ordinary word (see ORDINARY_MIN_FREQ, KEEP_SHORT, DROP_SHORT), and any
+    short form is dropped when it equals the name or short form of a unit at
+    a higher level (county `吉林` vs the province, `通化县` vs `通化市`).
+    """
+
+    def __init__(self, words: dict[str, tuple[int, str]]) -> None:
+        self.words = words
+        self.higher: dict[str, set[str]] = {"province": set(), "city": set()}
+        self.dropped: Counter[str] = Counter()
+
+    def is_ordinary_word(self, short: str) -> bool:
+        """Two-character forms only: jieba lists it frequently, not as a place."""
+        if len(short) != 2 or short in KEEP_SHORT:
+            return False
+        if short in DROP_SHORT:
+            return True
+        freq, tag = self.words.get(short, (0, "ns"))
+        return tag != "ns" and freq >= ORDINARY_MIN_FREQ
+
+    def register(self, level: str, name: str, aliases: Iterable[str]) -> None:
+        """Remember a province's or city's names, which outrank lower units."""
+        self.higher[level].update([name, *aliases])
+
+    def keep(self, level: str, short: str | None) -> str | None:
+        """The short form if it survives the filters, else None."""
+        if not short or len(short) < 2:
+            return None
+        above = ("province",) if level == "city" else ("province", "city") if level == "county" else ()
+        if any(short in self.higher[lv] for lv in above):
+            self.dropped[f"{level}: same as a higher unit"] += 1
+            return None
+        if level in ("city", "county") and self.is_ordinary_word(short):
+            self.dropped[f"{level}: ordinary word"] += 1
+            return None
+        return short
+
+
+def build(src: Path) -> tuple[list[Unit], Counter[str]]:
+    """All units sorted by code, and counts of the data problems met on the way."""
+    problems: Counter[str] = Counter()
+    aliases = AliasFilter(load_jieba_dict())
+    units: dict[str, Unit] = {}
+
+    def add(unit: Unit) -> bool:
+        if unit.code in units:
+            problems[f"{unit.level} row whose 12-digit code is already taken: skipped"] += 1
+            return False
+        units[unit.code] = unit
+        return True
+
+    province_prefixes: list[str] = []  # full names before short forms: 河北省 before 河北
+    for row in read_csv(src / "provinces.csv"):
+        short = province_short(row["name"])
+        unit = Unit(pad(row["code"]), row["name"], "province", "", [short] if short else [])
+        aliases.register("province", unit.name, unit.aliases)
+        add(unit)
+        province_prefixes = [unit.name, *province_prefixes, *unit.aliases]
+
+    city_of: dict[str, str] = {}  # 4-digit city code → 12-digit parent for its counties
+    city_name: dict[str, str] = {}
+    for row in read_csv(src / "cities.csv"):
+        if row["name"] in PLACEHOLDER_CITIES:
+            city_of[row["code"]] = pad(row["provinceCode"])
+            problems[f"placeholder city row `{row['name']}`: skipped, counties put under the province"] += 1
+            continue
+        short = aliases.keep("city", city_short(row["name"]))
+        unit = Unit(pad(row["code"]), row["name"], "city", pad(row["provinceCode"]), [short] if short else [])
+        add(unit)
+        city_of[row["code"]] = unit.code
+        city_name[row["code"]] = row["name"]
+    for unit in units.values():
+        if unit.level == "city":
+            aliases.register("city", unit.name, unit.aliases)
+
+    county_of: dict[str, str] = {}  # 6-digit county code → 12-digit code of the unit standing for it
+    for row in read_csv(src / "areas.csv"):
+        parent = city_of[row["cityCode"]]
+        if row["name"] == city_name.get(row["cityCode"]):
+            # 东莞市/中山市/儋州市/嘉峪关市 have no counties; the statistical
+            # tables repeat the city at county level. The city stands for it.
+            county_of[row["code"]] = parent
+            problems["county row repeating its city (no county level): skipped, townships put under the city"] += 1
+            continue
+        if is_zone_county(row["code"], row["name"]):
+            unit = Unit(pad(row["code"]), row["name"], "zone", parent, zone_aliases(row["name"], province_prefixes))
+        else:
+            short = aliases.keep("county", county_short(row["name"]))
+            unit = Unit(pad(row["code"]), row["name"], "county", parent, [short] if short else [])
+        if add(unit):
+            county_of[row["code"]] = unit.code
+
+    kept_streets: set[str] = set()
+    placeholder_streets: set[str] = set()
+    for row in read_csv(src / "streets.csv"):
+        name = row["name"]
+        if name.endswith("直辖村级区划"):
+            placeholder_streets.add(row["code"])
+            problems["township placeholder `…直辖村级区划`: skipped, its villages put under the county"] += 1
+            continue
+        parent = county_of[row["areaCode"]]
+        if is_zone_township(row["code"], name):
+            unit = Unit(pad(row["code"]), name, "zone", parent, zone_aliases(name, province_prefixes))
+        else:
+            unit = Unit(pad(row["code"]), township_name(name), "township", parent)
+        if add(unit):
+            kept_streets.add(row["code"])
+
+    for row in read_csv(src / "villages_2021.csv"):
+        if row["streetCode"] in kept_streets:
+            parent = pad(row["streetCode"])
+        elif row["streetCode"] in placeholder_streets:
+            parent = county_of[row["areaCode"]]
+        elif row["areaCode"] in county_of:
+            parent = county_of[row["areaCode"]]
+            problems["village whose township is not in streets.csv: put under its county"] += 1
+        else:
+            parent = city_of[row["cityCode"]]
+            problems["village whose township and county are not in the 2023 tables: put under its city"] += 1
+        name = village_name(row["name"])
+        if name == row["name"] and re.search(r"委员?会$", name):
+            problems["village committee name with no place name left after stripping: kept as given"] += 1
+        add(Unit(row["code"], name, "village", parent))
+
+    for reason, n in aliases.dropped.items():
+        problems[f"short form dropped, {reason}"] += n
+    return sorted(units.values(), key=lambda u: u.code), problems
+
+
+def write(units: list[Unit], out: Path) -> None:
+    """Write the TSV: UTF-8, LF line ends, header first, aliases `|`-joined."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\t".join(HEADER) + "\n")
+        for u in units:
+            f.write("\t".join((u.code, u.name, u.level, u.parent, "|".join(dict.fromkeys(u.aliases)))) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build, write, and print per-level counts and the data problems seen."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--src", type=Path, default=SRC, help="folder with provinces.csv … villages_2021.csv")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    needed = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages_2021.csv")
+    missing = [n for n in needed if not (args.src / n).is_file()]
+    if missing:
+        print(
+            f"build_gazetteer: source data not found in {args.src} (missing: {', '.join(missing)}).\n"
+            "It lives outside the repo in ../shared/data/divisions/; the committed "
+            "rules/places/divisions.tsv is still usable.",
+            file=sys.stderr,
+        )
+        return 1
+    units, problems = build(args.src)
+    write(units, args.out)
+    levels = Counter(u.level for u in units)
+    print(f"wrote {args.out} ({len(units)} rows, {args.out.stat().st_size:,} bytes)")
+    for level in ("province", "city", "county", "zone", "township", "village"):
+        print(f"  {level:<9} {levels[level]:>7}")
+    print(f"  with aliases {sum(1 for u in units if u.aliases):>5}")
+    print("data notes:")
+    for reason, n in sorted(problems.items()):
+        print(f"  {n:>6}  {reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
