@@ -30,18 +30,28 @@ class DateFinder:
 
     def __init__(self, rules: Rules) -> None:
         self.relative: dict[str, str] = rules.dates["relative"]
+        fest = rules.festivals
+        self.lunar: dict[str, dict[int, str]] = {k: {int(y): md for y, md in v.items()} for k, v in fest["lunar"].items()}
+        self.festivals: dict[str, dict] = {n: f for f in fest["festival"] for n in f["names"]}
+        self.windows: dict[str, str] = fest["windows"]
+        fest_names = "|".join(regex.escape(n) for n in sorted(self.festivals, key=len, reverse=True))
+        fest_suffix = "|".join(regex.escape(w) for w in sorted(self.windows, key=len, reverse=True) if w)
         self.not_dates = set(rules.dates["not_dates"]["words"])
         rel = "|".join(regex.escape(w) for w in sorted(self.relative, key=len, reverse=True))
         self.pattern = regex.compile(
             rf"""
             (?P<prefix>截至|截止到|截止|截至到)?
             (?:
-              (?P<yr1>{YEAR})\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
+              (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
             | (?P<y>{YEAR})年(?:(?P<m>{MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
             | (?P<reltop>今年|去年|明年|前年|上年)(?:(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
             | (?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART}))?
             | (?P<cent>上世纪|20世纪|二十世纪)(?P<dec>[一二三四五六七八九]十)年代
+            | (?P<festyear>今年|去年|明年)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
+            | (?P<ahead>临近)(?P<fest2>{fest_names})
+            | (?P<thismonth>这个月|本月|上个月|上月|下个月)
             | 近(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
+            | (?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年来
             | (?P<rel>{rel})
             | (?<![\d年月个第])(?P<dd>{DAY})日(?=[上下]午|晚|电|讯|消息|在|，|起|至|前后|凌晨|早)
             )
@@ -57,8 +67,12 @@ class DateFinder:
             s, e = m.span()
             if e == s or any(a < e and s < b for a, b in excluded):
                 continue
-            if m.group("y") and e < len(text) and text[e] in "级届":
-                continue  # `2026届`: a cohort label
+            if (
+                (m.group("y") or m.group("yr1"))
+                and e < len(text)
+                and (text[e] in "级届“《" or (text[e - 1] == "度" and regex.match(r"\p{Han}", text[e])))
+            ):
+                continue  # `2026届`, `2022年度乡村振兴模范党组织`, `2023年第一季度“中国好人榜”`: labels
             if m.group("y") and not (m.group("m") or m.group("q") or m.group("yp") or m.group("since")):
                 if e < len(text) and text[e] == "版":
                     continue
@@ -104,6 +118,19 @@ class DateFinder:
         if g["m2"]:
             month = int(g["m2"]) if g["m2"].isdigit() else int(chinese(g["m2"]))
             return _calendar(p.year, str(month), g["d3"], g["d4"], g["mp2"], None, None)
+        if g["fest"] or g["fest2"]:
+            shift = {"去年": -1, "明年": 1}.get(g["festyear"] or "", 0)
+            name = g["fest"] or g["fest2"]
+            bare = self.festivals[name].get("bare", "day")
+            window = "eve" if g["ahead"] else self.windows[g["fwin"]] if g["fwin"] else bare
+            return self._festival(name, window, p, shift)
+        if g["thismonth"]:
+            shift = {"上个月": -1, "上月": -1, "下个月": 1}.get(g["thismonth"], 0)
+            y, mo = divmod(p.year * 12 + p.month - 1 + shift, 12)
+            return date(y, mo + 1, 1), _month_end(y, mo + 1), False
+        if g["nyears2"]:
+            n = int(g["nyears2"]) if g["nyears2"].isdigit() else int(chinese(g["nyears2"]))
+            return date(p.year - n, 1, 1), p, True
         if g["nyears"]:
             n = int(g["nyears"]) if g["nyears"].isdigit() else int(chinese(g["nyears"]))
             return date(p.year - n, 1, 1), p, True
@@ -112,6 +139,35 @@ class DateFinder:
         if g["rel"]:
             return _relative(self.relative[g["rel"]], p)
         return None, None, False
+
+    def _festival_day(self, name: str, year: int) -> date | None:
+        f = self.festivals[name]
+        if "lunar" in f:
+            md = self.lunar[f["lunar"]].get(year)
+            if md is None:
+                return None
+            d = date.fromisoformat(f"{year}-{md}")
+        else:
+            d = date.fromisoformat(f"{year}-{f['day']}")
+        return d + timedelta(days=int(f.get("offset", 0)))
+
+    def _festival(self, name: str, window: str, p: date, shift: int) -> tuple[date | None, date | None, bool]:
+        """The festival occurrence nearest the publication date, and the window around it."""
+        days = [d for y in (p.year - 1, p.year, p.year + 1) if (d := self._festival_day(name, y + shift))]
+        if not days:
+            return None, None, False
+        d = min(days, key=lambda x: abs((x - p).days)) if not shift else self._festival_day(name, p.year + shift)
+        if d is None:
+            return None, None, False
+        f = self.festivals[name]
+        if window == "holiday":
+            n = int(f.get("holiday_days", 1))
+            return d, d + timedelta(days=n - 1), False
+        if window == "before":
+            return None, d - timedelta(days=1), False
+        if window == "eve":
+            return d - timedelta(days=14), d - timedelta(days=1), True
+        return d, d, False
 
 
 def _same_day(year: int, p: date) -> date:

@@ -72,6 +72,8 @@ def _to_source(e: Entity, cleaned: CleanText, raw: str) -> Entity:
     s, t = cleaned.source_span(e.start, e.end)
     e.start, e.end = s, t
     e.text = SPACE.sub("", raw[s:t])
+    if e.type == "PROGRAMME":
+        e.name = e.text  # the name as written, nested marks included (docs/ANNOTATION.md)
     return e
 
 

@@ -17,6 +17,7 @@ from .rules import Rules
 
 AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CN = r"[零〇一二两三四五六七八九十百千万亿]+"
+CN_DECIMAL = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几"
 MULT = r"万亿|千万|百万|万|亿|千|百"
 RANGE_SEP = r"至|到|—|–|－|-|~|～"
@@ -25,7 +26,8 @@ WORD_BEFORE = set("第统唯万之单均专")
 # Count units an article-like 一 goes with (`一项新课题`, `一名基层党员`).
 ARTICLE_UNITS_KINDS = {"count"}
 TIME_KINDS = {"duration", "age"}
-STOP_AFTER_UNIT = set("，。、；：！？,;:（）()“”《》的和与及或等")
+# A short quotation without sentence punctuation is a label; numbers in it are not figures.
+QUOTED_LABEL = regex.compile(r"“[^“”\n。！？，]{1,15}”|‘[^‘’\n。！？，]{1,15}’")
 
 
 @dataclass(frozen=True)
@@ -54,20 +56,22 @@ class FigureFinder:
         self.leading: dict[str, str] = rules.qualifiers["leading"]
         self.trailing: dict[str, str] = rules.qualifiers["trailing"]
         self.stop_phrases = rules.not_figures["phrases"]["words"]
+        labels = rules.not_figures["label_after"]["words"]
+        self.label_after = regex.compile("|".join(regex.escape(w) for w in sorted(labels, key=len, reverse=True)))
         units = sorted(self.unit_kind, key=len, reverse=True)
         unit_alt = "|".join(regex.escape(u) for u in units)
         nouns = "|".join(sorted(self.counted_nouns, key=len, reverse=True))
         number = rf"(?:{AR}|{VAGUE}|{CN})"
         self.pattern = regex.compile(
             rf"""
-            (?P<pct_cn>百分之(?P<pct_num>{AR}|{CN})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{CN}))?)
+            (?P<pct_cn>百分之(?P<pct_num>{AR}|{CN_DECIMAL})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{CN_DECIMAL}))?)
           | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))
           | (?P<half>一半多?)
-          | (?P<big>(?P<bnum>{CN}|{AR})大(?P<bnoun>\p{{Han}}{{1,6}}?)(?=[，。、；的和与及等“”\s\d]|$))
+          | (?P<big>(?P<bnum>{CN}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
           | (?P<num>{number})(?P<more>多|余|几)?(?P<mult>{MULT})?(?P<more2>多|余)?
             (?:(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{MULT})?)?
             (?:(?P<unit>{unit_alt})|(?P<noun>{nouns}))?
-            (?P<trail>以上|以下|以内|之内|左右|上下)?
+            (?P<trail>以上|以下|以内|之内|左右|上下|多|余)?
             """,
             regex.VERBOSE,
         )
@@ -133,17 +137,30 @@ class FigureFinder:
         return Quantity(lo, hi, unit, qualifier, kind)
 
     def find(self, text: str, excluded: list[tuple[int, int]]) -> list[Entity]:
-        """Every figure of `text`, skipping spans in `excluded` (dates, programmes, titles)."""
+        """Every figure of `text`, skipping spans in `excluded` (dates, programmes, titles).
+
+        Fixed phrases (`四个意识`, `千斤重担`) and short quoted labels (`“三个80%”`,
+        `“最后一公里”`) block any figure that overlaps them.
+        """
         blocked = [(m.start(), m.end()) for m in self.stop_pattern.finditer(text)] if self.stop_phrases else []
+        blocked += [m.span() for m in QUOTED_LABEL.finditer(text)]
         out: list[Entity] = []
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e - s == 0:
                 continue
-            if any(a < e and s < b for a, b in excluded) or any(a <= s and e <= b for a, b in blocked):
+            if any(a < e and s < b for a, b in excluded + blocked):
                 continue
-            if s and text[s - 1] in WORD_BEFORE and not m.group("pct_cn"):
+            num = m.group("num") or m.group("bnum") or ""
+            if s and text[s - 1] in WORD_BEFORE and (text[s - 1] == "第" or regex.match(CN, num)):
                 continue  # `第3轮`, `统一`: ordinals and words, not counts
+            if text[max(0, s - 2) : s] in ("星期", "礼拜") or (s and text[s - 1] == "每"):
+                continue  # `星期五`; `每三台…`: the base of a rate, not a count
+            unit_start = m.start("unit") if m.group("unit") else e
+            if self.label_after.match(text, unit_start):
+                continue  # `九年级`, `50周年`, `十四届一次会议`: labels and ordinals
+            if m.group("unit") == "年" and (regex.fullmatch(r"(?:19|20)\d\d", num) or num in ("百", "千", "万")):
+                continue  # a year is a DATE; `千年古村`, `百年变局` are epithets
             if (
                 s
                 and text[s - 1].isdigit()
@@ -153,7 +170,6 @@ class FigureFinder:
             q = self.resolve(m)
             if q is None:
                 continue
-            num = m.group("num") or ""
             if num == "一" and not m.group("mult") and not m.group("num2") and q.kind in ARTICLE_UNITS_KINDS:
                 if not self.leading_pattern.search(text[max(0, s - 3) : s]) and text[max(0, s - 1) : s] not in ("只", "跑"):
                     continue  # article-like 一: `一项新课题`

@@ -86,4 +86,7 @@ def parse_number(text: str) -> float:
         return v
     if all(ch in CN_CHARS for ch in t):
         return chinese(t)
+    if "点" in t and all(ch in CN_CHARS + "点" for ch in t):
+        whole, _, frac = t.partition("点")
+        return chinese(whole) + float("0." + "".join(str(DIGITS[c]) for c in frac))
     raise NumberError(f"cannot read numeral {text!r}")

@@ -86,7 +86,7 @@ class PlaceFinder:
                 continue
             unit = self.gaz.units[key] if key else self.gaz.units[candidates[0]]
             if (unit.level == "village" and key is None) or (
-                self._needs_context(surface, unit) and not (chained or set(self.gaz.ancestors(unit.key)) & context)
+                self._needs_context(surface, unit) and not (chained or self._parent_named(unit, context))
             ):
                 prev_key, prev_end = None, e
                 continue
@@ -147,7 +147,11 @@ class PlaceFinder:
         (`江山`, `惠民`, `和政` in `党和政府`); with a unit above them named in the
         same document they are places.
         """
-        return unit.level in ("county", "township", "zone") and (surface != unit.name or len(surface) <= 2)
+        return unit.level in ("county", "township", "zone") and len(surface) <= 2
+
+    def _parent_named(self, unit: Unit, context: set[str]) -> bool:
+        """The unit directly above `unit` is named in the document."""
+        return any(a in context for a in self.gaz.ancestors(unit.key)[:1])
 
     def _village_supported(self, u: Unit, chained: str | None, context: set[str]) -> bool:
         """A village needs its township or county in the chain or in the document."""

@@ -42,17 +42,19 @@ class ProgrammeFinder:
         self.heads: dict[str, str] = r["heads"]
         self.stop = set(r["stop"]["words"])
         head_alt = "|".join(regex.escape(h) for h in sorted(self.heads, key=len, reverse=True))
-        self.head_after = regex.compile(rf"^[^\s，。、；：！？“”《》,;]{{0,8}}?(?P<h>{head_alt})")
+        self.head_after = regex.compile(rf"^[^\s，。、；：！？“”《》,;的等]{{0,8}}?(?P<h>{head_alt})")
+        self.weak_heads = set(r["weak_heads"]["words"])
+        self.construction = regex.compile("|".join(regex.escape(w) for w in r["construction"]["words"]))
+        bounds = "|".join(regex.escape(w) for w in sorted(r["name_boundaries"]["words"], key=len, reverse=True))
+        self.name_boundary = regex.compile(rf"(?:{bounds})")
         self.head_end = regex.compile(rf"(?P<h>{head_alt})$")
         trig = "|".join(regex.escape(t) for t in sorted(r["triggers"]["words"], key=len, reverse=True))
-        self.trigger_before = regex.compile(rf"(?:{trig})[^，。；：！？“”\n]{{0,6}}$")
+        self.trigger_before = regex.compile(rf"(?:{trig})[^，。；：！？“”\n]{{0,8}}$")
         speech = "|".join(regex.escape(v) for v in r["speech"]["verbs"])
         self.speech_after = regex.compile(rf"^[^，。；！？“”\n]{{0,10}}?(?:{speech})")
         self.doc_starts = tuple(r["document_titles"]["starts"])
         self.doc_ends = tuple(r["document_titles"]["ends"])
-        self.full_name = regex.compile(
-            rf"(?<=(?:{trig}))(?P<n>[\p{{Han}}]{{4,12}}?(?:行动|工程|计划))(?![\p{{Han}}]{{0,2}}[”’》])"
-        )
+        self.full_name = regex.compile(r"(?P<n>\p{Han}{2,16}?(?:行动|工程|计划))(?![”’》])")
 
     def _candidates(self, text: str) -> list[Candidate]:
         out = []
@@ -67,14 +69,20 @@ class ProgrammeFinder:
         return out
 
     def _decide_title(self, c: Candidate) -> None:
-        name = c.name
+        name = regex.sub(r"[（(][^（）()]*[）)]$", "", c.name)  # `…规划（2026—2030年）`
         if name.startswith(self.doc_starts) or name.endswith(self.doc_ends):
             c.kind = "document"
 
     def _evidence(self, text: str, c: Candidate) -> str | None:
-        """The kind the context gives this quoted name, or None without evidence."""
+        """The kind the context gives this quoted name, or None without evidence.
+
+        A list of parallel phrases (`作示范、勇争先`) is a slogan unless a strong
+        head noun follows it.
+        """
         after = text[c.end + 1 : c.end + 12]
         m = self.head_after.match(after)
+        if "、" in c.name or "，" in c.name:
+            return self.heads[m.group("h")] if m and m.group("h") not in self.weak_heads else None
         if m:
             return self.heads[m.group("h")]
         m = self.head_end.search(c.name)
@@ -92,16 +100,12 @@ class ProgrammeFinder:
                 self._decide_title(c)
                 continue
             name = c.name
-            if (
-                name in self.stop
-                or len(name) > MAX_NAME
-                or any(ch in SENTENCE_PUNCT for ch in name)
-                or name.count("，") >= 1
-                or self.speech_after.match(text[c.end + 1 : c.end + 12])
-            ):
+            if name in self.stop or len(name) < 2 or len(name) > MAX_NAME or any(ch in SENTENCE_PUNCT for ch in name):
                 c.speech = True
                 continue
             c.kind = self._evidence(text, c)
+            if c.kind is None and self.speech_after.match(text[c.end + 1 : c.end + 12]):
+                c.speech = True
         # A list of quotes shares the evidence of any of its members.
         groups: list[list[Candidate]] = []
         for c in cands:
@@ -140,9 +144,12 @@ class ProgrammeFinder:
                 taken.append((s, e))
         for m in self.full_name.finditer(text):
             s, e = m.span("n")
-            if any(a < e and s < b for a, b in quoted + taken):
+            cut = [b.end() for b in self.name_boundary.finditer(text, s, e - 2)]
+            s = max(cut) if cut else s
+            name = text[s:e]
+            if len(name) < 6 or self.construction.search(name) or any(a < e and s < b for a, b in quoted + taken):
                 continue
-            extra.append(Entity("PROGRAMME", m.group("n"), s, e, name=m.group("n"), kind="initiative"))
+            extra.append(Entity("PROGRAMME", name, s, e, name=name, kind="initiative"))
             taken.append((s, e))
         return extra
 

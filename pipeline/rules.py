@@ -44,6 +44,10 @@ class Rules:
         return _load_toml(self.root / "dates" / "dates.toml")
 
     @cached_property
+    def festivals(self) -> dict[str, Any]:
+        return _load_toml(self.root / "dates" / "festivals.toml")
+
+    @cached_property
     def programmes(self) -> dict[str, Any]:
         return _load_toml(self.root / "programmes" / "programmes.toml")
 

@@ -32,7 +32,7 @@ def test_not_figure_examples(ex):
     assert [f.text for f in _figures(ex["text"])] == ex["figures"]
 
 
-@pytest.mark.parametrize("ex", RULES.dates["example"], ids=lambda ex: ex["text"])
+@pytest.mark.parametrize("ex", RULES.dates["example"] + RULES.festivals["example"], ids=lambda ex: ex["text"])
 def test_date_examples(ex):
     got = {d.text: d for d in EX.dates.find(ex["text"], date.fromisoformat(ex["published"]), [])}
     assert ex["date"] in got, (ex, list(got))
