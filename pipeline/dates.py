@@ -25,6 +25,17 @@ PART = r"(?:上半年|下半年|前三季度|年初|年底|年末|初|底|末|�
 MONTH_PART = r"(?:上旬|中旬|下旬|初|底|末|份)"
 
 
+# Relative words resolved against the year under discussion rather than the publication year.
+DISCUSSED_YEAR_WORDS = {
+    "上年": "previous",
+    "上一年": "previous",
+    "前一年": "previous",
+    "年底": "same",
+    "年末": "same",
+    "年初": "same",
+}
+
+
 class DateFinder:
     """Date patterns compiled once from `rules/dates/dates.toml`."""
 
@@ -63,6 +74,7 @@ class DateFinder:
     def find(self, text: str, published: date | None, excluded: list[tuple[int, int]]) -> list[Entity]:
         """Every date of `text`; values stay empty when there is no publication date to resolve against."""
         out: list[Entity] = []
+        discussed: int | None = None  # the year the text is talking about, for 上年 and 年底
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e == s or any(a < e and s < b for a, b in excluded):
@@ -81,15 +93,30 @@ class DateFinder:
             span_text = text[s:e]
             if span_text in self.not_dates:
                 continue
-            start, end, vague = self.resolve(m, published)
+            start, end, vague = self.resolve(m, published, discussed)
             if m.group("prefix"):
                 start = None
+            whole_year = (
+                start and end and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
+            )
+            if whole_year and (m.group("rel") or "") not in DISCUSSED_YEAR_WORDS:
+                discussed = start.year  # a whole calendar year: `2019年`, `去年`
             out.append(Entity("DATE", span_text, s, e, date_start=start, date_end=end, vague=vague or None))
         return out
 
-    def resolve(self, m: regex.Match[str], p: date | None) -> tuple[date | None, date | None, bool]:
-        """Inclusive bounds of one match; (None, None, False) when it cannot be resolved."""
+    def resolve(self, m: regex.Match[str], p: date | None, discussed: int | None = None) -> tuple[date | None, date | None, bool]:
+        """Inclusive bounds of one match; (None, None, False) when it cannot be resolved.
+
+        `上年`, `前一年` and a bare `年底`/`年初` refer to the year the text is
+        discussing (docs/ANNOTATION.md), when an earlier date set one.
+        """
         g = m.groupdict()
+        rel = g["rel"] or ""
+        if discussed and p and rel in DISCUSSED_YEAR_WORDS:
+            year = discussed - 1 if DISCUSSED_YEAR_WORDS[rel] == "previous" else discussed
+            return _relative(
+                self.relative[rel], date(year, 12, 31) if DISCUSSED_YEAR_WORDS[rel] == "same" else date(year + 1, 12, 31)
+            )
         try:
             start, end, vague = self._bounds(g, p)
         except (ValueError, NumberError, OverflowError):
