@@ -188,7 +188,9 @@ def _assemble(source: str, index: int, paras: list[Paragraph], clean: CleanText)
             p.role = "heading"
     title_ids = {id(p) for p in title_parts}
     subtitles = [p for p in paras if p.role == "subtitle"]
-    ordered = title_parts + subtitles + [p for p in paras if id(p) not in title_ids and p.role != "subtitle"]
+    rest = [p for p in paras if id(p) not in title_ids and p.role != "subtitle"]
+    # Captions go last: they describe a photo, not the lead of the story.
+    ordered = title_parts + subtitles + [p for p in rest if p.role != "caption"] + [p for p in rest if p.role == "caption"]
     chars: list[str] = []
     offsets: list[int] = []
     for k, p in enumerate(ordered):

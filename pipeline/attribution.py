@@ -1,22 +1,54 @@
 """Figure → place, period and programme, each with how it was found.
 
-Place: the most specific place in the figure's sentence (nearest before it,
-else after); else the nearest preceding place in the paragraph; else the
-document's subject place (the most named place). Date: a DATE in the sentence;
-else the last one earlier in the paragraph; else the document's governing
-period (its first `…以来`/year expression). Programme: one named in the sentence.
+Runs on one article at a time (its title first, then its body), because a
+page's items each have their own subject and period.
+
+Place: a deictic word before the figure in its sentence (`该区`, `全县`)
+resolves to the nearest preceding place of that level; else the most specific
+place named before the figure in its sentence (else after it); else the
+nearest preceding place in the paragraph; else the article's subject place
+(the first place of its title or lead, else its most named place).
+
+Date: a DATE in the sentence that is not a comparison base (`比上年`, `去年同期`);
+else the last such DATE earlier in the paragraph; else the article's governing
+period (its first `…以来` or whole-period expression). A period followed by
+`起`/`开始`/`以来` runs to the publication date.
+
+Programme: one named in the same sentence.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import regex
 
 from .entities import Entity
 
 SENTENCE_END = regex.compile(r"[。！？!?；;\n]")
+PARAGRAPH_END = regex.compile(r"\n")
 LEVEL_RANK = {"village": 5, "township": 4, "zone": 3, "county": 3, "city": 2, "province": 1}
+# Deictic words and the levels of the place they point back to.
+DEICTIC = regex.compile(r"(?:该|全|本|此)(区|县|市|镇|乡|街道|村|社区|省)")
+DEICTIC_LEVELS = {
+    "区": ("county", "zone"),
+    "县": ("county",),
+    "市": ("city", "county"),
+    "镇": ("township",),
+    "乡": ("township",),
+    "街道": ("township",),
+    "村": ("village",),
+    "社区": ("village",),
+    "省": ("province",),
+}
+# A date right after these is the base of a comparison, not the figure's period.
+COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|与)$")
+# A paragraph this long is running text, not a title, byline or caption.
+LEAD_MIN_CHARS = 30
+OPEN_AFTER = regex.compile(r"^(?:起|开始|以来)")
+SINCE_BEFORE = regex.compile(r"(?:自|从)$")
+SINCE_AFTER = regex.compile(r"^[^，。；！？\n]{0,20}?(?:以来|起|开始)")
 
 
 def _bounds(text: str, pos: int, pattern: regex.Pattern[str]) -> tuple[int, int]:
@@ -26,51 +58,132 @@ def _bounds(text: str, pos: int, pattern: regex.Pattern[str]) -> tuple[int, int]
     return start, m.start() if m else len(text)
 
 
-def _date_dict(d: Entity) -> dict[str, str | None]:
-    return {
-        "start": d.date_start.isoformat() if d.date_start else None,
-        "end": d.date_end.isoformat() if d.date_end else None,
-    }
+def _period(d: Entity, text: str, published: date | None) -> dict[str, str | None]:
+    """The figure's period from a DATE; `从2019年开始`, `自2024年…实施以来` run to publication."""
+    end = d.date_end
+    opens = OPEN_AFTER.match(text, d.end) or (
+        SINCE_BEFORE.search(text, max(0, d.start - 1), d.start) and SINCE_AFTER.match(text, d.end)
+    )
+    if published and opens and d.date_start and not d.text.endswith("以来"):
+        end = published
+    return {"start": d.date_start.isoformat() if d.date_start else None, "end": end.isoformat() if end else None}
 
 
-def attribute(text: str, entities: list[Entity]) -> None:
-    """Fill place/date/programme of every FIGURE in place (offsets are into `text`)."""
+def _is_comparison(d: Entity, text: str) -> bool:
+    return d.text.endswith("同期") or bool(COMPARISON_BEFORE.search(text, max(0, d.start - 2), d.start))
+
+
+def _subject(text: str, admin: list[Entity]) -> Entity | None:
+    """The article's main place: the first of its title or lead paragraph, else its most named."""
+    if not admin:
+        return None
+    first_para_end = _bounds(text, 0, PARAGRAPH_END)[1]
+    lead_end = max(first_para_end, _bounds(text, first_para_end + 1, PARAGRAPH_END)[1])
+    counts = Counter(p.name for p in admin)
+    lead = [p for p in admin if p.start < lead_end]
+    if lead:
+        return max(lead, key=lambda p: (counts[p.name], -p.start))
+    return max(admin, key=lambda p: (counts[p.name], -p.start))
+
+
+def _lead_end(text: str) -> int:
+    """End of an article's lead: its first two paragraphs of running text (titles and bylines are short)."""
+    seen, pos = 0, 0
+    for m in regex.finditer(r"[^\n]+", text):
+        pos = m.end()
+        if len(m.group(0)) >= LEAD_MIN_CHARS:
+            seen += 1
+            if seen == 2:
+                break
+    return pos
+
+
+def _is_period(d: Entity) -> bool:
+    """A stretch of time that governs what follows: `今年以来`, `近年来`, a whole year."""
+    whole_year = (
+        d.date_start and d.date_end and (d.date_start.month, d.date_start.day, d.date_end.month, d.date_end.day) == (1, 1, 12, 31)
+    )
+    return d.text.endswith(("以来", "年来")) or bool(whole_year)
+
+
+def governing_period(text: str, dates: list[Entity]) -> Entity | None:
+    """The article's own period: the first period of its lead, else its first date there, else its first `…以来`."""
+    lead_end = _lead_end(text)
+    in_lead = [d for d in dates if d.start < lead_end]
+    periods = [d for d in in_lead if _is_period(d)]
+    if periods or in_lead:
+        return (periods or in_lead)[0]
+    return next((d for d in dates if d.text.endswith("以来")), None)
+
+
+def attribute(
+    text: str, entities: list[Entity], published: date | None = None, inherited: dict[str, str | None] | None = None
+) -> dict[str, str | None] | None:
+    """Fill place/date/programme of every FIGURE in place (offsets are into `text`, one article).
+
+    `inherited` is the period of the item before on the same page, used when
+    this one sets none (a page continues an article in another column).
+    Returns this article's governing period for the next item.
+    """
     places = [e for e in entities if e.type == "PLACE" and e.name]
-    dates = [e for e in entities if e.type == "DATE" and (e.date_start or e.date_end)]
-    programmes = [e for e in entities if e.type == "PROGRAMME"]
     admin = [p for p in places if p.level in LEVEL_RANK]
-    subject = None
-    if admin:
-        counts = Counter(p.name for p in admin)
-        subject = max(admin, key=lambda p: (counts[p.name], -p.start))
-    governing = next((d for d in dates if d.text.endswith("以来") or d.vague is None and d.date_start and d.date_end), None)
-    para_end = regex.compile(r"\n")
+    dates = [e for e in entities if e.type == "DATE" and (e.date_start or e.date_end) and not _is_comparison(e, text)]
+    programmes = [e for e in entities if e.type == "PROGRAMME"]
+    subject = _subject(text, admin)
+    governing = governing_period(text, dates)
+    paragraph_starts = {0} | {m.end() for m in PARAGRAPH_END.finditer(text)}
+    governing_dict = _period(governing, text, published) if governing is not None else inherited
     for f in (e for e in entities if e.type == "FIGURE"):
         s_lo, s_hi = _bounds(text, f.start, SENTENCE_END)
-        p_lo, _ = _bounds(text, f.start, para_end)
-        in_sentence = [p for p in admin if s_lo <= p.start < s_hi]
-        if in_sentence:
-            before = [p for p in in_sentence if p.start < f.start]
-            pool = before or in_sentence
-            best = max(pool, key=lambda p: (LEVEL_RANK.get(p.level or "", 0), p.start))
-            f.place, f.place_code, f.attribution["place"] = best.name, best.code, "sentence"
-        else:
-            earlier = [p for p in admin if p_lo <= p.start < f.start]
-            if earlier:
-                f.place, f.place_code, f.attribution["place"] = earlier[-1].name, earlier[-1].code, "paragraph"
-            elif subject is not None:
-                f.place, f.place_code, f.attribution["place"] = subject.name, subject.code, "article"
+        p_lo, _ = _bounds(text, f.start, PARAGRAPH_END)
+        _attribute_place(f, text, admin, subject, s_lo, s_hi, p_lo)
         sentence_dates = [d for d in dates if s_lo <= d.start < s_hi]
         if sentence_dates:
             before = [d for d in sentence_dates if d.start < f.start]
             d = (before or sentence_dates)[-1]
-            f.date, f.attribution["date"] = _date_dict(d), "sentence"
+            f.date, f.attribution["date"] = _period(d, text, published), "sentence"
         else:
-            earlier_d = [d for d in dates if p_lo <= d.start < f.start]
-            if earlier_d:
-                f.date, f.attribution["date"] = _date_dict(earlier_d[-1]), "paragraph"
-            elif governing is not None and governing.start < f.start:
-                f.date, f.attribution["date"] = _date_dict(governing), "article"
+            earlier = [d for d in dates if p_lo <= d.start < f.start]
+            openers = [d for d in dates if d.start < p_lo and d.start in paragraph_starts and _is_period(d)]
+            if earlier:
+                f.date, f.attribution["date"] = _period(earlier[-1], text, published), "paragraph"
+            elif openers and (governing is None or openers[-1].start > governing.start):
+                # A paragraph opening with a period (`近年来，…`) sets it for the paragraphs after it.
+                f.date, f.attribution["date"] = _period(openers[-1], text, published), "article"
+            elif governing is not None and governing.start < f.start or governing is None and governing_dict:
+                f.date, f.attribution["date"] = governing_dict, "article"
         progs = [p for p in programmes if s_lo <= p.start < s_hi]
         if progs:
             f.programme, f.attribution["programme"] = progs[0].name, "sentence"
+    return governing_dict
+
+
+def _attribute_place(f: Entity, text: str, admin: list[Entity], subject: Entity | None, s_lo: int, s_hi: int, p_lo: int) -> None:
+    deictic = [m for m in DEICTIC.finditer(text, s_lo, f.start)]
+    if deictic:
+        m = deictic[-1]
+        levels = DEICTIC_LEVELS[m.group(1)]
+        named = [p for p in admin if p.start >= m.end() and p.start < f.start and p.level in levels]
+        if not named:
+            prior = [p for p in admin if p.start < m.start() and p.level in levels]
+            if prior:
+                best = prior[-1]
+            elif subject is not None and subject.level in levels:
+                best = subject
+            else:
+                best = None
+            if best is not None:
+                f.place, f.place_code, f.attribution["place"] = best.name, best.code, "deictic"
+                return
+    in_sentence = [p for p in admin if s_lo <= p.start < s_hi]
+    if in_sentence:
+        before = [p for p in in_sentence if p.start < f.start]
+        pool = before or in_sentence
+        best = max(pool, key=lambda p: (LEVEL_RANK.get(p.level or "", 0), p.start))
+        f.place, f.place_code, f.attribution["place"] = best.name, best.code, "sentence"
+        return
+    earlier = [p for p in admin if p_lo <= p.start < f.start]
+    if earlier:
+        f.place, f.place_code, f.attribution["place"] = earlier[-1].name, earlier[-1].code, "paragraph"
+    elif subject is not None:
+        f.place, f.place_code, f.attribution["place"] = subject.name, subject.code, "article"

@@ -13,8 +13,9 @@ from functools import cached_property
 
 import regex
 
+from .articles import Article, split_articles
 from .attribution import attribute
-from .clean import CleanText, clean
+from .clean import clean
 from .dates import DateFinder
 from .entities import Entity
 from .figures import FigureFinder
@@ -32,6 +33,7 @@ class Extractor:
     """All extractors over one set of rules, built once and reused for every document."""
 
     rules: Rules
+    last_period: dict[str, str | None] | None = None
 
     @cached_property
     def figures(self) -> FigureFinder:
@@ -49,27 +51,52 @@ class Extractor:
     def places(self) -> PlaceFinder:
         return PlaceFinder(self.rules, load_gazetteer(self.rules.root / "places"))
 
-    def on_clean(self, text: str, published: date | None) -> list[Entity]:
-        """Entities with offsets into the clean text `text`."""
-        programmes = self.programmes.find(text)
+    def on_clean(
+        self,
+        text: str,
+        published: date | None,
+        inherited: dict[str, str | None] | None = None,
+        known_programmes: dict[str, str] | None = None,
+    ) -> list[Entity]:
+        """Entities with offsets into the clean text `text` (one article).
+
+        `inherited` is the period of the previous item on the page, for figures
+        of an item that sets none; the item's own period is left in `self.last_period`.
+        """
+        programmes = self.programmes.find(text, known_programmes)
         titles = [m.span() for m in TITLES.finditer(text)]
         inside = [(p.start, p.end) for p in programmes] + titles
         dates = self.dates.find(text, published, inside)
         figures = self.figures.find(text, inside + [(d.start, d.end) for d in dates])
         places = self.places.find(text, inside)
         entities = sorted(programmes + dates + figures + places, key=lambda e: (e.start, e.end))
-        attribute(text, entities)
+        self.last_period = attribute(text, entities, published, inherited)
         return entities
 
+    def articles(
+        self, raw: str, published: date | None = None, source: str = "-", title: str | None = None
+    ) -> list[tuple[Article, list[Entity]]]:
+        """Clean `raw`, split it into articles, and extract each; entity offsets point into `raw`."""
+        out = []
+        period = None
+        page = clean(raw)
+        known = self.programmes.names(page.text)
+        for art in split_articles(page, source, title):
+            found = self.on_clean(art.text, published, period, known)
+            period = self.last_period
+            entities = [e for e in (_to_source(e, art.offsets, raw) for e in found) if e.text]
+            out.append((art, entities))
+        return out
+
     def extract(self, raw: str, published: date | None = None) -> list[Entity]:
-        """Entities with offsets into `raw`, the source text as given."""
-        cleaned = clean(raw)
-        entities = self.on_clean(cleaned.text, published)
-        return [e for e in (_to_source(e, cleaned, raw) for e in entities) if e.text]
+        """Entities with offsets into `raw`, the source text as given, in reading order."""
+        entities = [e for _, ents in self.articles(raw, published) for e in ents]
+        return sorted(entities, key=lambda e: (e.start, e.end))
 
 
-def _to_source(e: Entity, cleaned: CleanText, raw: str) -> Entity:
-    s, t = cleaned.source_span(e.start, e.end)
+def _to_source(e: Entity, offsets: tuple[int, ...], raw: str) -> Entity:
+    """Move an entity from article offsets to source offsets; its text is the source slice without white space."""
+    s, t = offsets[e.start], offsets[e.end - 1] + 1
     e.start, e.end = s, t
     e.text = SPACE.sub("", raw[s:t])
     if e.type == "PROGRAMME":

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .articles import split_articles
-from .clean import clean
 from .extract import default_extractor
 from .published import infer_published, load_metadata
 from .read import RawDoc, ReadError, read_sources
@@ -54,17 +52,7 @@ def _published(doc: RawDoc, given: date | None, metadata: dict[str, date]) -> tu
 
 def article_records(doc: RawDoc, published: date | None, inferred: bool) -> Iterable[dict]:
     """One JSON-ready record per article of a document, entities with source offsets."""
-    extractor = default_extractor()
-    cleaned = clean(doc.text)
-    for art in split_articles(cleaned, doc.source, doc.title):
-        entities = extractor.on_clean(art.text, published)
-        rows = []
-        for e in entities:
-            s = art.offsets[e.start]
-            t = art.offsets[e.end - 1] + 1
-            e.start, e.end = s, t
-            e.text = "".join(doc.text[s:t].split())
-            rows.append(e.gold_dict())
+    for art, entities in default_extractor().articles(doc.text, published, doc.source, doc.title):
         yield {
             "id": art.id,
             "source": doc.source,
@@ -79,7 +67,7 @@ def article_records(doc: RawDoc, published: date | None, inferred: bool) -> Iter
             "source_start": art.source_start,
             "source_end": art.source_end,
             "text": art.text,
-            "entities": rows,
+            "entities": [e.gold_dict() for e in entities],
         }
 
 

@@ -92,8 +92,16 @@ class ProgrammeFinder:
             return "initiative"
         return None
 
-    def find(self, text: str) -> list[Entity]:
-        """Every programme mention of `text`, quoted or not."""
+    def names(self, text: str) -> dict[str, str]:
+        """Names quoted as programmes anywhere in `text` (a whole page), with their kinds."""
+        return {e.name: e.kind for e in self.find(text) if e.name and e.kind}
+
+    def find(self, text: str, known: dict[str, str] | None = None) -> list[Entity]:
+        """Every programme mention of `text`, quoted or not.
+
+        `known` are programme names accepted elsewhere in the same document
+        (another item of the page); their unquoted mentions here count too.
+        """
         cands = self._candidates(text)
         for c in cands:
             if c.title:
@@ -125,16 +133,17 @@ class ProgrammeFinder:
         # Nested quotes inside an accepted name are not annotated separately.
         accepted = [c for c in accepted if not any(o is not c and o.start <= c.start and c.end <= o.end for o in accepted)]
         out = [Entity("PROGRAMME", c.name, c.start, c.end, name=_bare(c.name), kind=c.kind) for c in accepted]
-        out += self._unquoted(text, out, cands)
+        out += self._unquoted(text, out, cands, known or {})
         out.sort(key=lambda e: e.start)
         return out
 
-    def _unquoted(self, text: str, found: list[Entity], cands: list[Candidate]) -> list[Entity]:
+    def _unquoted(self, text: str, found: list[Entity], cands: list[Candidate], known: dict[str, str]) -> list[Entity]:
         """Later unquoted mentions of accepted names, and full names ending in 行动/工程/计划."""
         quoted = [(c.start, c.end) for c in cands]
         taken = [(e.start, e.end) for e in found]
         extra: list[Entity] = []
-        names = {e.name: e.kind for e in found if e.name and len(e.name) >= 3 and not e.kind == "document"}
+        names = {n: k for n, k in known.items() if len(n) >= 3 and k != "document"}
+        names.update({e.name: e.kind for e in found if e.name and len(e.name) >= 3 and not e.kind == "document"})
         for name, kind in names.items():
             for m in regex.finditer(regex.escape(name), text):
                 s, e = m.span()

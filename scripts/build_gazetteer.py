@@ -45,13 +45,14 @@ ETHNIC = (
     "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春",
     "赫哲", "门巴", "珞巴", "基诺",
 )  # fmt: skip
+# `各族` (all nationalities: 龙胜各族自治县) is stripped like one of them.
 # Official names write one-character nationalities always with 族 (壮族), but
 # longer ones sometimes without (伊犁哈萨克自治州); only the latter may be
 # stripped bare, or 族-less stripping would eat name characters (大理白族 ok,
 # but 白沙 must not lose 白).
 _ETHNIC_RE = re.compile(
     "(?:"
-    + "|".join(sorted((e + "族" for e in ETHNIC), key=len, reverse=True))
+    + "|".join(sorted((e + "族" for e in (*ETHNIC, "各")), key=len, reverse=True))
     + "|"
     + "|".join(sorted((e for e in ETHNIC if len(e) > 1), key=len, reverse=True))
     + ")$"
@@ -66,6 +67,7 @@ ZONE_RE = re.compile(
     r"|工业区|经济区|合作区|集聚区|聚集区|集中区|投资区|加工区|物流区|贸易区|食品区|自贸区)$"
 )
 _TRAILING_NOTE_RE = re.compile(r"(?:（[^（）]*）|\([^()]*\))+$")
+_STATUS_NOTE_RE = re.compile(r"(?:（(?:省级|国家级|镇|乡)）)+$")
 _OFFICE_RE = re.compile(r"(管理委员会|管委会)$")
 
 # Zone short forms used in news: `赣州经济技术开发区` → `赣州经开区`.
@@ -112,23 +114,21 @@ KEEP_SHORT = frozenset(
     古田 文昌 三门 秦安 五峰 银川 方城 凤山 峰峰 永福 华容 石龙 红安 保康 商丘 许昌 平遥 哈密 无为 河间
     金华 玄武 河源 酒泉 和田 包头 万安 宝鸡 武威 定远 遵义 昌平 玉林 信阳 马尾 金门 天水 常熟 蓬莱 弥勒
     诸城 余姚 崇仁 融水 蓝田 安龙 承德 疏勒 新野 如皋 镇远 灵台 龙口 临清 宝应 永嘉 凤翔 库车 金昌 营口
-    文成 顺德 高平 金平
+    文成 顺德 高平 金平 高陵 竹溪
     """.split()
 )
-# Two-character short forms that jieba does not flag but that name a generic
-# position (found as a district name in many cities) or a common phrase in
-# news text; they are dropped. Reviewed by hand.
-DROP_SHORT = (
-    frozenset(
-        """
+# Two-character short forms that jieba does not flag but that are dropped:
+# generic positions found as district names in many cities (城关, 市中), common
+# words (新建, 大关, 安宁), and names that news uses for a mountain, lake, sea
+# or country of the hand-kept lists (泰山, 太湖, 南海, 黑山). Reviewed by hand.
+DROP_SHORT = frozenset(
+    """
     城关 市中 城中 城东 城西 城南 城北 新城 老城 市南 市北 路南 路北 桥东 桥西 铁东 铁西
     平原 长安 江南 中原 东湖 南湖 西湖 北湖 古城 河口 江口 江北 商城 江山 太平 甘泉 新建 东海
     龙门 恒山 泰山 天山 太湖 衡山 路桥 故城 天桥 安宁 西山 河西 河东 牡丹 滨海 东坡 海港 沙河
     大城 江城 长寿 江海 上街 兴隆 龙山 南城 青山 大关 清河 青龙 盐湖 山城 三江 东山 南关 湖滨
     临江 白河 黑山 南海 庐山
     """.split()
-    )
-    - KEEP_SHORT
 )
 
 
@@ -211,43 +211,62 @@ def county_short(name: str) -> str | None:
         stem = name.removesuffix(suffix)
         if suffix.startswith("自治"):
             stem = strip_ethnic(stem)
-            return None if is_ethnic_name(stem) or len(stem) < 2 else stem
-        if len(stem) < keep:
+            if is_ethnic_name(stem) or len(stem) < 2:
+                return None
+        elif len(stem) < keep:
             continue
-        if suffix == "旗" and _BANNER_PART_RE.search(stem):
-            return None
-        return stem
+        # A banner part (`土默特左旗`, `喀喇沁左翼蒙古族自治县`) cut off is no name.
+        return None if suffix in ("旗", "自治旗", "自治县") and _BANNER_PART_RE.search(stem) else stem
     return None
 
 
-def zone_core(name: str) -> str:
-    """A township name without trailing notes: `X开发区管理委员会` → `X开发区`."""
-    core = _TRAILING_NOTE_RE.sub("", name)
+def zone_core(name: str, notes: re.Pattern[str] = _TRAILING_NOTE_RE) -> str:
+    """A zone's name without trailing notes: `X开发区管理委员会` → `X开发区`."""
+    core = notes.sub("", name)
     return _OFFICE_RE.sub("", core) or name
 
 
-def zone_aliases(name: str, provinces: Iterable[str] = ()) -> list[str]:
-    """News forms of a zone: its name without office words, and `X经开区`/`X高新区`.
+@dataclass(frozen=True)
+class ZoneNamer:
+    """Makes the news forms of a zone's name.
 
-    The place prefix X is also given without a leading province (`河北衡水高新技术产业开发区`
-    → `衡水高新区`) and without a trailing 市 (`秦皇岛市经济技术开发区` → `秦皇岛经开区`),
-    as news writes it.
+    `provinces` are province names and short forms, longest first; `heads` the
+    names and short forms of cities and counties, so that a province prefix is
+    only dropped before a place (`河北衡水` → `衡水`, but `上海湾区` stays).
     """
-    core = zone_core(name)
-    out = [core] if core != name else []
-    for long, short in ZONE_SHORT:
-        prefix = core.removesuffix(long)
-        if prefix == core or len(prefix) < 2:
-            continue
-        forms = [prefix]
-        for province in provinces:
-            if prefix.startswith(province) and len(prefix) - len(province) >= 2:
-                forms.append(prefix.removeprefix(province))
-                break
-        forms += [f[:-1] for f in forms if f.endswith("市") and len(f) >= 3]
-        out += [f + short for f in forms]
-        break
-    return out
+
+    provinces: tuple[str, ...]
+    heads: frozenset[str]
+
+    def _starts_with_place(self, text: str) -> bool:
+        return any(text[:n] in self.heads for n in range(2, min(len(text), 8) + 1)) or text.startswith(self.provinces)
+
+    def aliases(self, name: str) -> list[str]:
+        """The name without office words or a status note, and `X经开区`/`X高新区`.
+
+        X is also given without a leading province (`河北衡水高新技术产业开发区` →
+        `衡水高新区`), without a trailing 国家 or 市 (`昆明国家高新区` → `昆明高新区`,
+        `秦皇岛市经济技术开发区` → `秦皇岛经开区`), as news writes it. A note naming
+        a part (`天津经济技术开发区（其他片区）`) is kept: the bare name is the whole zone.
+        """
+        core = zone_core(name, _STATUS_NOTE_RE)
+        # `工业园区管委会` minus its office word is a generic word, not a name.
+        out = [core] if core != name and self._starts_with_place(core) else []
+        for long, short in ZONE_SHORT:
+            prefix = core.removesuffix(long)
+            if prefix == core or len(prefix) < 2:
+                continue
+            forms = [prefix]
+            for province in self.provinces:
+                rest = prefix.removeprefix(province)
+                if rest != prefix and self._starts_with_place(rest):
+                    forms.append(rest)
+                    break
+            for end in ("国家", "市"):
+                forms += [f.removesuffix(end) for f in forms if f.endswith(end) and len(f) - len(end) >= 2]
+            out += [f + short for f in forms]
+            break
+        return out
 
 
 def is_zone_township(code: str, name: str) -> bool:
@@ -336,123 +355,161 @@ class AliasFilter:
         self.words = words
         self.higher: dict[str, set[str]] = {"province": set(), "city": set()}
         self.dropped: Counter[str] = Counter()
+        self.examples: dict[str, list[str]] = {}
 
-    def is_ordinary_word(self, short: str) -> bool:
-        """Two-character forms only: jieba lists it frequently, not as a place."""
+    def ordinary_word(self, short: str) -> str | None:
+        """Why a two-character form counts as an ordinary word, or None if it does not."""
         if len(short) != 2 or short in KEEP_SHORT:
-            return False
+            return None
         if short in DROP_SHORT:
-            return True
+            return "in DROP_SHORT"
         freq, tag = self.words.get(short, (0, "ns"))
-        return tag != "ns" and freq >= ORDINARY_MIN_FREQ
+        return f"a jieba word (not ns, freq >= {ORDINARY_MIN_FREQ})" if tag != "ns" and freq >= ORDINARY_MIN_FREQ else None
 
     def register(self, level: str, name: str, aliases: Iterable[str]) -> None:
         """Remember a province's or city's names, which outrank lower units."""
         self.higher[level].update([name, *aliases])
 
     def keep(self, level: str, short: str | None) -> str | None:
-        """The short form if it survives the filters, else None."""
+        """The short form of a city or county if it survives the filters, else None."""
         if not short or len(short) < 2:
             return None
-        above = ("province",) if level == "city" else ("province", "city") if level == "county" else ()
+        above = ("province",) if level == "city" else ("province", "city")
         if any(short in self.higher[lv] for lv in above):
             self.dropped[f"{level}: same as a higher unit"] += 1
             return None
-        if level in ("city", "county") and self.is_ordinary_word(short):
-            self.dropped[f"{level}: ordinary word"] += 1
+        if reason := self.ordinary_word(short):
+            self.dropped[f"{level}: {reason}"] += 1
+            self.examples.setdefault(f"{level}: {reason}", []).append(short)
             return None
         return short
 
 
-def build(src: Path) -> tuple[list[Unit], Counter[str]]:
-    """All units sorted by code, and counts of the data problems met on the way."""
-    problems: Counter[str] = Counter()
-    aliases = AliasFilter(load_jieba_dict())
-    units: dict[str, Unit] = {}
+class Builder:
+    """Reads the source tables level by level, top down, into 12-digit units.
 
-    def add(unit: Unit) -> bool:
-        if unit.code in units:
-            problems[f"{unit.level} row whose 12-digit code is already taken: skipped"] += 1
+    Top down because each level needs the one above: parents, and the names a
+    lower unit's short form must not repeat.
+    """
+
+    def __init__(self, src: Path) -> None:
+        self.src = src
+        self.units: dict[str, Unit] = {}
+        self.problems: Counter[str] = Counter()
+        self.filter = AliasFilter(load_jieba_dict())
+        self.city_of: dict[str, str] = {}  # 4-digit city code → 12-digit unit its counties hang under
+        self.city_name: dict[str, str] = {}
+        self.county_of: dict[str, str] = {}  # 6-digit county code → 12-digit unit standing for it
+        self.streets: set[str] = set()  # 9-digit codes kept as units
+        self.placeholder_streets: set[str] = set()
+        self.zones = ZoneNamer((), frozenset())
+
+    def read(self, name: str) -> list[dict[str, str]]:
+        """Rows of one source table."""
+        return read_csv(self.src / name)
+
+    def add(self, unit: Unit) -> bool:
+        """Keep a unit unless its 12-digit code is taken (金门县 repeats as a township)."""
+        if unit.code in self.units:
+            self.problems[f"{unit.level} row whose 12-digit code is already taken: skipped"] += 1
             return False
-        units[unit.code] = unit
+        self.units[unit.code] = unit
         return True
 
-    province_prefixes: list[str] = []  # full names before short forms: 河北省 before 河北
-    for row in read_csv(src / "provinces.csv"):
-        short = province_short(row["name"])
-        unit = Unit(pad(row["code"]), row["name"], "province", "", [short] if short else [])
-        aliases.register("province", unit.name, unit.aliases)
-        add(unit)
-        province_prefixes = [unit.name, *province_prefixes, *unit.aliases]
+    def provinces(self) -> None:
+        """Provinces with their short form (`江西省` → `江西`), which no lower unit may take."""
+        for row in self.read("provinces.csv"):
+            short = province_short(row["name"])
+            unit = Unit(pad(row["code"]), row["name"], "province", "", [short] if short else [])
+            self.filter.register("province", unit.name, unit.aliases)
+            self.add(unit)
 
-    city_of: dict[str, str] = {}  # 4-digit city code → 12-digit parent for its counties
-    city_name: dict[str, str] = {}
-    for row in read_csv(src / "cities.csv"):
-        if row["name"] in PLACEHOLDER_CITIES:
-            city_of[row["code"]] = pad(row["provinceCode"])
-            problems[f"placeholder city row `{row['name']}`: skipped, counties put under the province"] += 1
-            continue
-        short = aliases.keep("city", city_short(row["name"]))
-        unit = Unit(pad(row["code"]), row["name"], "city", pad(row["provinceCode"]), [short] if short else [])
-        add(unit)
-        city_of[row["code"]] = unit.code
-        city_name[row["code"]] = row["name"]
-    for unit in units.values():
-        if unit.level == "city":
-            aliases.register("city", unit.name, unit.aliases)
+    def cities(self) -> None:
+        """Prefecture-level units; placeholder rows only route their counties to the province."""
+        for row in self.read("cities.csv"):
+            if row["name"] in PLACEHOLDER_CITIES:
+                self.city_of[row["code"]] = pad(row["provinceCode"])
+                self.problems[f"placeholder city row `{row['name']}`: skipped, its counties put under the province"] += 1
+                continue
+            short = self.filter.keep("city", city_short(row["name"]))
+            unit = Unit(pad(row["code"]), row["name"], "city", pad(row["provinceCode"]), [short] if short else [])
+            self.add(unit)
+            self.city_of[row["code"]] = unit.code
+            self.city_name[row["code"]] = row["name"]
+        for unit in self.units.values():
+            if unit.level == "city":
+                self.filter.register("city", unit.name, unit.aliases)
 
-    county_of: dict[str, str] = {}  # 6-digit county code → 12-digit code of the unit standing for it
-    for row in read_csv(src / "areas.csv"):
-        parent = city_of[row["cityCode"]]
-        if row["name"] == city_name.get(row["cityCode"]):
-            # 东莞市/中山市/儋州市/嘉峪关市 have no counties; the statistical
-            # tables repeat the city at county level. The city stands for it.
-            county_of[row["code"]] = parent
-            problems["county row repeating its city (no county level): skipped, townships put under the city"] += 1
-            continue
-        if is_zone_county(row["code"], row["name"]):
-            unit = Unit(pad(row["code"]), row["name"], "zone", parent, zone_aliases(row["name"], province_prefixes))
-        else:
-            short = aliases.keep("county", county_short(row["name"]))
-            unit = Unit(pad(row["code"]), row["name"], "county", parent, [short] if short else [])
-        if add(unit):
-            county_of[row["code"]] = unit.code
+    def counties(self) -> None:
+        """County-level units; those coded 71–79 that are development zones become `zone`."""
+        rows = self.read("areas.csv")
+        provinces = [u for u in self.units.values() if u.level == "province"]
+        cities = [u.name for u in self.units.values() if u.level == "city"]
+        counties = [r["name"] for r in rows]
+        heads = {*cities, *map(city_short, cities), *counties, *map(county_short, counties)} - {None}
+        prefixes = sorted({n for u in provinces for n in (u.name, *u.aliases)}, key=len, reverse=True)
+        self.zones = ZoneNamer(tuple(prefixes), frozenset(heads))
+        for row in rows:
+            parent = self.city_of[row["cityCode"]]
+            if row["name"] == self.city_name.get(row["cityCode"]):
+                # 东莞市, 中山市, 儋州市, 嘉峪关市 have no counties; the tables
+                # repeat the city at county level. The city stands for it.
+                self.county_of[row["code"]] = parent
+                self.problems["county row repeating its city (no county level): skipped, townships put under the city"] += 1
+                continue
+            if is_zone_county(row["code"], row["name"]):
+                unit = Unit(pad(row["code"]), row["name"], "zone", parent, self.zones.aliases(row["name"]))
+            else:
+                short = self.filter.keep("county", county_short(row["name"]))
+                unit = Unit(pad(row["code"]), row["name"], "county", parent, [short] if short else [])
+            if self.add(unit):
+                self.county_of[row["code"]] = unit.code
 
-    kept_streets: set[str] = set()
-    placeholder_streets: set[str] = set()
-    for row in read_csv(src / "streets.csv"):
-        name = row["name"]
-        if name.endswith("直辖村级区划"):
-            placeholder_streets.add(row["code"])
-            problems["township placeholder `…直辖村级区划`: skipped, its villages put under the county"] += 1
-            continue
-        parent = county_of[row["areaCode"]]
-        if is_zone_township(row["code"], name):
-            unit = Unit(pad(row["code"]), name, "zone", parent, zone_aliases(name, province_prefixes))
-        else:
-            unit = Unit(pad(row["code"]), township_name(name), "township", parent)
-        if add(unit):
-            kept_streets.add(row["code"])
+    def townships(self) -> None:
+        """Township-level units; zones among them (codes 400–599) become `zone`."""
+        for row in self.read("streets.csv"):
+            name = row["name"]
+            if name.endswith("直辖村级区划"):
+                self.placeholder_streets.add(row["code"])
+                self.problems["township placeholder `…直辖村级区划`: skipped, its villages put under the county"] += 1
+                continue
+            parent = self.county_of.get(row["areaCode"], self.city_of[row["cityCode"]])
+            if is_zone_township(row["code"], name):
+                unit = Unit(pad(row["code"]), name, "zone", parent, self.zones.aliases(name))
+            else:
+                unit = Unit(pad(row["code"]), township_name(name), "township", parent)
+            if self.add(unit):
+                self.streets.add(row["code"])
 
-    for row in read_csv(src / "villages_2021.csv"):
-        if row["streetCode"] in kept_streets:
-            parent = pad(row["streetCode"])
-        elif row["streetCode"] in placeholder_streets:
-            parent = county_of[row["areaCode"]]
-        elif row["areaCode"] in county_of:
-            parent = county_of[row["areaCode"]]
-            problems["village whose township is not in streets.csv: put under its county"] += 1
-        else:
-            parent = city_of[row["cityCode"]]
-            problems["village whose township and county are not in the 2023 tables: put under its city"] += 1
-        name = village_name(row["name"])
-        if name == row["name"] and re.search(r"委员?会$", name):
-            problems["village committee name with no place name left after stripping: kept as given"] += 1
-        add(Unit(row["code"], name, "village", parent))
+    def villages(self) -> None:
+        """Village-level units (2021 vintage), named as news names them, under the nearest known unit."""
+        for row in self.read("villages_2021.csv"):
+            if row["streetCode"] in self.streets:
+                parent = pad(row["streetCode"])
+            elif row["streetCode"] in self.placeholder_streets:
+                parent = self.county_of.get(row["areaCode"], self.city_of[row["cityCode"]])
+            elif row["areaCode"] in self.county_of:
+                # 2021 vintage: townships merged or renumbered by 2023.
+                parent = self.county_of[row["areaCode"]]
+                self.problems["village whose township is not in streets.csv: put under its county"] += 1
+            else:
+                parent = self.city_of[row["cityCode"]]
+                self.problems["village whose township and county are not in the 2023 tables: put under its city"] += 1
+            name = village_name(row["name"])
+            if name == row["name"] and re.search(r"委员?会$", name):
+                self.problems["village committee name with no place name left after stripping: kept as given"] += 1
+            self.add(Unit(row["code"], name, "village", parent))
 
-    for reason, n in aliases.dropped.items():
-        problems[f"short form dropped, {reason}"] += n
-    return sorted(units.values(), key=lambda u: u.code), problems
+    def build(self) -> list[Unit]:
+        """All units, sorted by code."""
+        self.provinces()
+        self.cities()
+        self.counties()
+        self.townships()
+        self.villages()
+        for reason, n in self.filter.dropped.items():
+            self.problems[f"short form dropped, {reason}"] += n
+        return sorted(self.units.values(), key=lambda u: u.code)
 
 
 def write(units: list[Unit], out: Path) -> None:
@@ -480,7 +537,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    units, problems = build(args.src)
+    builder = Builder(args.src)
+    units = builder.build()
+    problems = builder.problems
     write(units, args.out)
     levels = Counter(u.level for u in units)
     print(f"wrote {args.out} ({len(units)} rows, {args.out.stat().st_size:,} bytes)")
@@ -490,6 +549,9 @@ def main(argv: list[str] | None = None) -> int:
     print("data notes:")
     for reason, n in sorted(problems.items()):
         print(f"  {n:>6}  {reason}")
+    print("short forms dropped as ordinary words (review KEEP_SHORT / DROP_SHORT):")
+    for reason, forms in sorted(builder.filter.examples.items()):
+        print(f"  {reason}: {' '.join(sorted(set(forms)))}")
     return 0
 
 

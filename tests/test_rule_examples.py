@@ -44,3 +44,41 @@ def test_date_examples(ex):
 @pytest.mark.parametrize("ex", RULES.programmes["example"], ids=lambda ex: ex["text"])
 def test_programme_examples(ex):
     assert [p.name for p in EX.programmes.find(ex["text"])] == ex["programmes"]
+
+
+def _place_examples():
+    rows = []
+    path = RULES.root / "places" / "examples.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    header = rows[0]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:]]
+
+
+@pytest.mark.parametrize("ex", _place_examples(), ids=lambda ex: ex["text"])
+def test_place_examples(ex):
+    """Each place example, said in a sentence that names its parent, resolves to its name, level and code."""
+    keys = [k for k in EX.places.gaz.surfaces[ex["text"]] if EX.places.gaz.units[k].name == ex["name"]]
+    unit_key = next((k for k in keys if EX.places.gaz.units[k].code == ex.get("code")), keys[0])
+    parents = [EX.places.gaz.units[a].name for a in EX.places.gaz.ancestors(unit_key)]
+    sentence = "".join(reversed(parents)) + ex["text"] + "召开会议。"
+    found = {p.text: p for p in EX.places.find(sentence, [])}
+    assert ex["text"] in found, (sentence, list(found))
+    p = found[ex["text"]]
+    assert (p.name, p.level) == (ex["name"], ex["level"])
+    if ex.get("code"):
+        assert p.code == ex["code"]
+
+
+def _not_places_examples():
+    import tomllib
+
+    with open(RULES.root / "places" / "not_places.toml", "rb") as f:
+        return tomllib.load(f)["example"]
+
+
+@pytest.mark.parametrize("ex", _not_places_examples(), ids=lambda ex: ex["text"])
+def test_not_places_examples(ex):
+    assert [p.text for p in EX.places.find(ex["text"], [])] == ex["places"]
