@@ -66,6 +66,7 @@ class FigureFinder:
             rf"""
             (?P<pct_cn>百分之(?P<pct_num>{AR}|{CN_DECIMAL})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{CN_DECIMAL}))?)
           | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))
+          | (?P<cfrac>(?P<cden>{AR}|{CN})分之(?P<cnum>{AR}|{CN}))
           | (?P<half>一半多?)
           | (?P<big>(?P<bnum>{CN}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
           | (?P<num>{number})(?P<more>多|余|几)?(?P<mult>{MULT})?(?P<more2>多|余)?
@@ -97,6 +98,14 @@ class FigureFinder:
             if den == 0 or float(g["fnum"]) > den:
                 return None
             return Quantity(round(100 * float(g["fnum"]) / den, 4), None, "%", None, "percent")
+        if g["cfrac"]:
+            try:
+                den, num = parse_number(g["cden"]), parse_number(g["cnum"])
+            except NumberError:
+                return None
+            if den == 0 or num > den or den == 100:
+                return None  # `百分之十` is handled as a percentage above
+            return Quantity(round(100 * num / den, 2), None, "%", None, "percent")
         if g["half"]:
             return Quantity(50.0, None, "%", "more_than" if g["half"].endswith("多") else None, "percent")
         if g["big"]:
