@@ -173,17 +173,22 @@ def _attribute_place(f: Entity, text: str, admin: list[Entity], subject: Entity 
             else:
                 best = None
             if best is not None:
-                f.place, f.place_code, f.attribution["place"] = best.name, best.code, "deictic"
+                f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "deictic"
                 return
     in_sentence = [p for p in admin if s_lo <= p.start < s_hi]
     if in_sentence:
         before = [p for p in in_sentence if p.start < f.start]
         pool = before or in_sentence
         best = max(pool, key=lambda p: (LEVEL_RANK.get(p.level or "", 0), p.start))
-        f.place, f.place_code, f.attribution["place"] = best.name, best.code, "sentence"
+        f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "sentence"
         return
     earlier = [p for p in admin if p_lo <= p.start < f.start]
     if earlier:
-        f.place, f.place_code, f.attribution["place"] = earlier[-1].name, earlier[-1].code, "paragraph"
+        f.place, f.place_code, f.ancestors, f.attribution["place"] = (
+            earlier[-1].name,
+            earlier[-1].code,
+            earlier[-1].ancestors,
+            "paragraph",
+        )
     elif subject is not None:
-        f.place, f.place_code, f.attribution["place"] = subject.name, subject.code, "article"
+        f.place, f.place_code, f.ancestors, f.attribution["place"] = subject.name, subject.code, subject.ancestors, "article"

@@ -1,7 +1,8 @@
 """The `zhnews` command: thin wrappers over the pipeline modules.
 
 Exit status: 0 when everything went well, 1 when an accuracy check regressed
-(`eval --baseline`), 2 for a usage error, 3 when some inputs could not be read.
+(`eval --baseline`), 2 for a usage error, 3 when some inputs could not be read,
+4 when another ingest holds the dataset's lock.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import click
 
 from . import __version__
 
-EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_INPUT_ERRORS = 0, 1, 2, 3
+EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_INPUT_ERRORS, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -29,36 +30,70 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Exit status: 0 all went well; 1 accuracy regressed (eval --baseline); 2 usage error; 3 some inputs failed.",
+    epilog="Exit status: 0 all went well; 1 accuracy regressed (eval --baseline); 2 usage error; "
+    "3 some inputs failed; 4 the dataset is locked by another ingest.",
 )
 @click.version_option(__version__, prog_name="zhnews")
 def main() -> None:
     """zhnews: figures, places, dates and programmes from Chinese news text."""
 
 
-@main.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--out", "out", default="outputs/dataset", show_default=True, type=click.Path(path_type=Path), help="Output directory."
-)
-@click.option("--published", callback=_date, help="Publication date for sources that carry none (YYYY-MM-DD).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file messages.")
-def ingest(paths: tuple[str, ...], out: Path, published: date | None, quiet: bool) -> None:
-    """Clean, split and extract PATHS (files, directories, or - for stdin) into OUT/articles.jsonl."""
-    from .ingest import ingest as run
-
-    progress = not quiet and sys.stderr.isatty() and not (len(paths) == 1 and Path(paths[0]).is_file())
-    warn = None if quiet else (lambda msg: click.echo(f"zhnews: {msg}", err=True))
-    summary = run(list(paths), out, published, progress=progress, warn=warn)
+def _summary_lines(summary, out: Path) -> None:  # noqa: ANN001 - pipeline.ingest.Summary
     click.echo(
-        f"{summary.inputs} inputs: {summary.documents} read, {len(summary.errors)} rejected; "
-        f"{summary.articles} articles, {summary.entities} entities → {out / 'articles.jsonl'}"
+        f"{summary.inputs} inputs: {summary.sources} ingested, {summary.unchanged} unchanged (already in the dataset), "
+        f"{len(summary.rejected)} rejected; {summary.articles} articles, {summary.entities} entities, "
+        f"{summary.figures} figures → {out}"
     )
     if summary.errors:
         click.echo("rejected:", err=True)
         for e in summary.errors:
             click.echo(f"  {e}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--out", "out", default="outputs/dataset", show_default=True, type=click.Path(path_type=Path), help="Dataset directory."
+)
+@click.option("--published", callback=_date, help="Publication date for sources that carry none (YYYY-MM-DD).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file messages.")
+def ingest(paths: tuple[str, ...], out: Path, published: date | None, quiet: bool) -> None:
+    """Clean, split and extract PATHS (files, directories, or - for stdin) into the Parquet dataset OUT.
+
+    Sources already in the dataset unchanged are skipped; changed ones replace
+    their old rows. Exit 3 when some inputs could not be read, 4 when another
+    ingest holds the dataset.
+    """
+    from .dataset import DatasetLocked
+    from .ingest import ingest as run
+
+    progress = not quiet and sys.stderr.isatty() and not (len(paths) == 1 and Path(paths[0]).is_file())
+    warn = None if quiet else (lambda msg: click.echo(f"zhnews: {msg}", err=True))
+    try:
+        summary = run(list(paths), out, published, progress=progress, warn=warn)
+    except DatasetLocked as err:
+        click.echo(f"zhnews: {err}", err=True)
+        sys.exit(EXIT_LOCKED)
+    _summary_lines(summary, out)
+    if summary.errors:
         sys.exit(EXIT_INPUT_ERRORS)
+
+
+@main.command()
+@click.argument("dataset", default="outputs/dataset", type=click.Path(path_type=Path))
+def reextract(dataset: Path) -> None:
+    """Re-run extraction on the articles stored in DATASET after the rules changed."""
+    from .dataset import DatasetError, DatasetLocked
+    from .ingest import reextract as run
+
+    try:
+        summary = run(dataset)
+    except DatasetLocked as err:
+        click.echo(f"zhnews: {err}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except DatasetError as err:
+        raise click.UsageError(str(err)) from err
+    _summary_lines(summary, dataset)
 
 
 @main.command("clean")
@@ -177,6 +212,253 @@ def eval_cmd(
                 click.echo(f"  {line}", err=True)
             sys.exit(EXIT_REGRESSION)
         click.echo(f"no score fell more than {tolerance} below {baseline}")
+
+
+DATASET_OPTION = click.option(
+    "--dataset", default="outputs/dataset", show_default=True, type=click.Path(path_type=Path), help="Dataset directory."
+)
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default=None,
+    help="Output format [default: table on a terminal, csv when piped].",
+)
+
+
+def _open(dataset: Path):  # noqa: ANN202 - pipeline.dataset.Dataset
+    from .dataset import Dataset, DatasetError
+
+    try:
+        return Dataset(dataset)
+    except DatasetError as err:
+        raise click.UsageError(str(err)) from err
+
+
+def _emit(columns: list[str], rows: list[tuple], fmt: str | None) -> None:
+    from .show import render
+
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    if rows or fmt != "json":
+        click.echo(render(columns, rows, fmt))
+    if fmt == "table":
+        click.echo(f"({len(rows)} rows)", err=True)
+
+
+@main.command()
+@click.argument("query")
+@DATASET_OPTION
+@FORMAT_OPTION
+def sql(query: str, dataset: Path, fmt: str | None) -> None:
+    """Run SQL over the dataset's tables (sources, documents, articles, entities, figures, places, programmes).
+
+    The dataset is opened read-only: the query can read the dataset's own files
+    and nothing else, and cannot write anywhere.
+    """
+    import duckdb
+
+    ds = _open(dataset)
+    try:
+        columns, rows = ds.relation(query)
+    except duckdb.PermissionException as err:
+        click.echo(f"zhnews: refused: the query may only read the dataset's own tables ({str(err).splitlines()[0]})", err=True)
+        sys.exit(EXIT_USAGE)
+    except duckdb.Error as err:
+        click.echo(f"zhnews: SQL error: {str(err).splitlines()[0]}", err=True)
+        sys.exit(EXIT_USAGE)
+    _emit(columns, rows, fmt)
+
+
+def _codes_within(name: str) -> list[str]:
+    """Division codes of the units a name may mean (`赣州市`, `赣州`, `章贡区`)."""
+    from .extract import default_extractor
+    from .gazetteer import load_gazetteer
+
+    gaz = load_gazetteer(default_extractor().rules.root / "places")
+    keys = gaz.surfaces.get(name, [])
+    units = [gaz.units[k] for k in keys if gaz.units[k].code]
+    non_village = [u for u in units if u.level != "village"]
+    return [u.code for u in (non_village or units)]
+
+
+@main.group()
+def query() -> None:
+    """Ready-made questions: figures, programmes, places, totals."""
+
+
+@query.command("figures")
+@DATASET_OPTION
+@click.option("--place", help="Figures attributed to exactly this place (canonical name).")
+@click.option("--within", help="Figures of this place and every place under it (by division code), e.g. 赣州市.")
+@click.option("--unit", help="Unit, e.g. 元, %, 个.")
+@click.option("--metric", help="Text that the figure's metric or sentence contains, e.g. 村集体经济.")
+@click.option("--programme", help="Programme named in the figure's sentence.")
+@click.option("--since", callback=_date, help="Periods ending on or after this date (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Periods starting on or before this date.")
+@click.option("--min", "min_value", type=float, help="Smallest value.")
+@click.option("--max", "max_value", type=float, help="Largest value.")
+@click.option("--limit", type=int, default=100, show_default=True)
+@FORMAT_OPTION
+def query_figures(
+    dataset: Path,
+    place: str | None,
+    within: str | None,
+    unit: str | None,
+    metric: str | None,
+    programme: str | None,
+    since: date | None,
+    until: date | None,
+    min_value: float | None,
+    max_value: float | None,
+    limit: int,
+    fmt: str | None,
+) -> None:
+    """Figures with their place, period and programme, filtered. Options are bound parameters, never pasted into SQL."""
+    ds = _open(dataset)
+    where, params = ["TRUE"], []
+    if place:
+        where.append("f.place = ?")
+        params.append(place)
+    if within:
+        codes = _codes_within(within)
+        if not codes:
+            raise click.UsageError(f"--within {within!r}: no such place in the gazetteer")
+        where.append("(" + " OR ".join("(f.place_code = ? OR list_contains(f.place_ancestors, ?))" for _ in codes) + ")")
+        for c in codes:
+            params += [c, c]
+    if unit:
+        where.append("f.unit = ?")
+        params.append(unit)
+    if metric:
+        where.append("(contains(coalesce(f.metric, ''), ?) OR contains(f.sentence, ?))")
+        params += [metric, metric]
+    if programme:
+        where.append("f.programme = ?")
+        params.append(programme)
+    if since:
+        where.append("coalesce(f.period_end, f.published) >= ?")
+        params.append(since)
+    if until:
+        where.append("coalesce(f.period_start, f.period_end, f.published) <= ?")
+        params.append(until)
+    if min_value is not None:
+        where.append("f.value >= ?")
+        params.append(min_value)
+    if max_value is not None:
+        where.append("f.value <= ?")
+        params.append(max_value)
+    params.append(limit)
+    columns, rows = ds.relation(
+        "SELECT f.text, f.value, f.max, f.unit, f.qualifier, f.metric, f.place, f.place_level, "
+        "f.period_start, f.period_end, f.programme, f.published, f.article_id "
+        f"FROM figures f WHERE {' AND '.join(where)} "
+        "ORDER BY f.published, f.place, f.figure_id LIMIT ?",
+        params,
+    )
+    _emit(columns, rows, fmt)
+
+
+@query.command("programmes")
+@DATASET_OPTION
+@click.option("--by", type=click.Choice(["catalogue", "place", "year"]), default="catalogue", show_default=True)
+@click.option("--limit", type=int, default=100, show_default=True)
+@FORMAT_OPTION
+def query_programmes(dataset: Path, by: str, limit: int, fmt: str | None) -> None:
+    """The programme catalogue, or mentions of each programme by place or by year."""
+    ds = _open(dataset)
+    if by == "catalogue":
+        q = "SELECT * FROM programmes ORDER BY mentions DESC, name LIMIT ?"
+    elif by == "place":
+        q = (
+            "SELECT e.name AS programme, a.subject_place AS place, count(*) AS mentions, count(DISTINCT a.article_id) AS articles "
+            "FROM entities e JOIN articles a USING (article_id) WHERE e.type = 'PROGRAMME' "
+            "GROUP BY ALL ORDER BY mentions DESC, programme LIMIT ?"
+        )
+    else:
+        q = (
+            "SELECT e.name AS programme, year(a.published) AS year, count(*) AS mentions, count(DISTINCT a.article_id) AS articles "
+            "FROM entities e JOIN articles a USING (article_id) WHERE e.type = 'PROGRAMME' "
+            "GROUP BY ALL ORDER BY programme, year LIMIT ?"
+        )
+    _emit(*ds.relation(q, [limit]), fmt)
+
+
+@query.command("places")
+@DATASET_OPTION
+@click.option(
+    "--level", type=click.Choice(["province", "city", "county", "township", "village", "zone", "region", "river", "foreign"])
+)
+@click.option("--limit", type=int, default=100, show_default=True)
+@FORMAT_OPTION
+def query_places(dataset: Path, level: str | None, limit: int, fmt: str | None) -> None:
+    """Places named in the dataset, with mention and article counts."""
+    ds = _open(dataset)
+    _emit(
+        *ds.relation(
+            "SELECT * FROM places WHERE (? IS NULL OR level = ?) ORDER BY mentions DESC, name LIMIT ?", [level, level, limit]
+        ),
+        fmt,
+    )
+
+
+LEVEL_DIGITS = {"province": 2, "city": 4, "county": 6, "township": 9}
+
+
+@query.command("totals")
+@DATASET_OPTION
+@click.option("--within", help="Only figures of this place and the places under it.")
+@click.option(
+    "--level", type=click.Choice(list(LEVEL_DIGITS)), default="county", show_default=True, help="Roll places up to this level."
+)
+@click.option("--unit", help="Only this unit.")
+@click.option("--limit", type=int, default=200, show_default=True)
+@FORMAT_OPTION
+def query_totals(dataset: Path, within: str | None, level: str, unit: str | None, limit: int, fmt: str | None) -> None:
+    """Count and sum of figures by place (rolled up the hierarchy to --level), year and unit."""
+    ds = _open(dataset)
+    n = LEVEL_DIGITS[level]
+    where, params = ["f.place_code IS NOT NULL", "length(f.place_code) = 12"], []
+    if within:
+        codes = _codes_within(within) or ["-"]
+        where.append("(" + " OR ".join("(f.place_code = ? OR list_contains(f.place_ancestors, ?))" for _ in codes) + ")")
+        for c in codes:
+            params += [c, c]
+    if unit:
+        where.append("f.unit = ?")
+        params.append(unit)
+    params.append(limit)
+    q = (
+        f"WITH rolled AS (SELECT rpad(left(f.place_code, {n}), 12, '0') AS code, "
+        "year(coalesce(f.period_end, f.published)) AS year, f.unit, f.value FROM figures f "
+        f"WHERE {' AND '.join(where)} AND f.place_code NOT LIKE '%' || repeat('0', 12 - {n}) || '_%') "
+        "SELECT coalesce(p.name, r.code) AS place, r.code, r.year, r.unit, count(*) AS figures, sum(r.value) AS total "
+        "FROM rolled r LEFT JOIN (SELECT code, any_value(name) AS name FROM places GROUP BY code) p USING (code) "
+        "GROUP BY ALL ORDER BY place, year, unit LIMIT ?"
+    )
+    _emit(*ds.relation(q, params), fmt)
+
+
+@main.command()
+def schema() -> None:
+    """Print the dataset's tables and columns with their meaning (docs/DATASET.md)."""
+    from .records import schema_markdown
+
+    click.echo(schema_markdown())
+
+
+@main.command()
+@DATASET_OPTION
+def stats(dataset: Path) -> None:
+    """What the dataset holds: rows per table, sources, rules versions, publication dates."""
+    ds = _open(dataset)
+    for table in ("sources", "documents", "articles", "entities", "figures", "places", "programmes"):
+        (n,) = ds.relation(f"SELECT count(*) FROM {table}")[1][0]
+        click.echo(f"{table:<11}{n:>10}")
+    cols, rows = ds.relation("SELECT type, count(*) FROM entities GROUP BY type ORDER BY type")
+    click.echo("entities by type: " + ", ".join(f"{t} {n}" for t, n in rows))
+    _, rows = ds.relation("SELECT min(published), max(published), count(DISTINCT rules_version) FROM articles")
+    lo, hi, versions = rows[0]
+    click.echo(f"published: {lo} .. {hi}; rules versions: {versions}")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ class Entity:
     parent: str | None = None
     code: str | None = None
     candidates: list[str] | None = None  # ambiguous place: the codes it may be
+    ancestors: list[str] | None = None  # PLACE: codes of the units above; FIGURE: those of its place
     # DATE
     date_start: date | None = None
     date_end: date | None = None
@@ -49,7 +50,7 @@ class Entity:
         out: dict[str, Any] = {"type": self.type, "text": self.text, "offset": [self.start, self.end]}
         if self.type == "FIGURE":
             out.update(value=self.value, max=self.max, unit=self.unit, qualifier=self.qualifier, kind=self.kind)
-            out.update(metric=self.metric, place=self.place, date=self.date, programme=self.programme)
+            out.update(metric=self.metric, place=self.place, place_code=self.place_code, date=self.date, programme=self.programme)
             if self.attribution:
                 out["attribution"] = self.attribution
         elif self.type == "PLACE":

@@ -53,6 +53,7 @@ class FigureFinder:
                 if "canonical" in group:
                     self.canonical[w] = group["canonical"]
         self.counted_nouns = set(rules.units["counted_nouns"]["words"])
+        self.money_before: dict[str, str] = rules.units.get("money_before", {})
         self.leading: dict[str, str] = rules.qualifiers["leading"]
         self.trailing: dict[str, str] = rules.qualifiers["trailing"]
         self.stop_phrases = rules.not_figures["phrases"]["words"]
@@ -132,6 +133,8 @@ class FigureFinder:
             hi *= mult  # `两三千` / `5-10万`: the multiplier applies to both ends
         lo *= mult
         unit, kind = self._unit(written_unit)
+        if written_unit in self.money_before and m.string.startswith(self.money_before[written_unit], m.end("unit")):
+            unit, kind = "元", "money"
         if written_unit == "成":
             lo, hi, unit, kind = lo * 10, hi * 10 if hi is not None else None, "%", "percent"
         qualifier = None

@@ -94,6 +94,7 @@ class PlaceFinder:
             if key:
                 ent.parent = self.gaz.parent_name(key)
                 ent.code = unit.code or None
+                ent.ancestors = [c for c in (self.gaz.units[a].code for a in self.gaz.ancestors(key)) if c]
             else:
                 ent.candidates = [self.gaz.units[c].code or c for c in candidates]
             out.append(ent)

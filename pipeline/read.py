@@ -210,31 +210,33 @@ def iter_files(path: Path) -> Iterator[Path | ReadError]:
             yield Path(root) / name  # unknown suffixes are read too: a binary is reported, not skipped
 
 
-def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:
-    """Every document of every input path (`-` is standard input)."""
+def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
+    """(path, bytes) of every source file under the input paths (`-` is standard input), or why not."""
     for raw in paths:
         if raw == "-":
-            yield from read_bytes("-", sys.stdin.buffer.read(), ".txt")
+            yield "-", sys.stdin.buffer.read()
             continue
         root = Path(raw)
-        if root.is_dir():
-            for item in iter_files(root):
-                if isinstance(item, ReadError):
-                    yield item
-                else:
-                    yield from read_file(item)
+        files = iter_files(root) if root.is_dir() else [root]
+        for item in files:
+            if isinstance(item, ReadError):
+                yield item
+                continue
+            try:
+                yield str(item), item.read_bytes()
+            except FileNotFoundError:
+                yield ReadError(str(item), "no such file or directory")
+            except IsADirectoryError:
+                yield ReadError(str(item), "is a directory")
+            except OSError as err:
+                yield ReadError(str(item), f"cannot read ({err.strerror or err})")
+
+
+def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:
+    """Every document of every input path (`-` is standard input)."""
+    for item in iter_sources(paths):
+        if isinstance(item, ReadError):
+            yield item
         else:
-            yield from read_file(root)
-
-
-def read_file(path: Path) -> Iterator[RawDoc | ReadError]:
-    """Documents of one file; unsupported suffixes are read as plain text."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        yield ReadError(str(path), "no such file or directory")
-        return
-    except OSError as err:
-        yield ReadError(str(path), f"cannot read ({err.strerror or err})")
-        return
-    yield from read_bytes(str(path), data, path.suffix.lower())
+            path, data = item
+            yield from read_bytes(path, data, Path(path).suffix.lower() if path != "-" else ".txt")

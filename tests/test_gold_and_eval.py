@@ -96,7 +96,10 @@ def test_deleting_a_rule_is_caught_by_the_baseline(tmp_path):
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     units = rules / "figures" / "units.toml"
-    units.write_text(units.read_text(encoding="utf-8").replace('words = ["元", "块"]', 'words = ["块"]'), encoding="utf-8")
+    original = units.read_text(encoding="utf-8")
+    edited = original.replace('canonical = "元"\nwords = ["元"]', 'canonical = "元"\nwords = ["圆"]')
+    assert edited != original, "the money unit rule moved: update this test"
+    units.write_text(edited, encoding="utf-8")
     from pipeline.evaluate import evaluate, load_gold, regressions
     from pipeline.extract import Extractor
     from pipeline.rules import Rules

@@ -48,18 +48,21 @@ def test_bad_inputs_are_reported_and_the_rest_is_ingested(tmp_path):
     (src / "broken.jsonl").write_text('{"text": "今年以来新增3个村。"}\nnot json\n{"title": "无正文"}\n', encoding="utf-8")
     out = tmp_path / "out"
     r = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "ingest", str(src), "--out", str(out), "--quiet"],
+        [sys.executable, "-m", "pipeline.cli", "ingest", str(src), "--out", str(out)],
         capture_output=True,
         text=True,
     )
     assert r.returncode == 3, r.stderr
     assert "empty.txt: empty file" in r.stderr
+    assert "image.png: binary file, not text" in r.stderr
     assert "broken.jsonl:2: not valid JSON" in r.stderr
     assert "broken.jsonl:3: record has no `text`" in r.stderr
-    assert "image.png: binary file, not text" in r.stderr
-    assert "5 inputs" not in r.stdout and "3 rejected" in r.stdout.replace("4 rejected", "3 rejected")
-    rows = [json.loads(line) for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert {r["source"].rsplit("/", 1)[1] for r in rows} >= {SEEDS[0].name, SEEDS[1].name, "broken.jsonl"}
+    # inputs = ingested + unchanged + rejected: 2 seeds and the JSONL file are in, 2 files rejected.
+    assert "5 inputs: 3 ingested, 0 unchanged (already in the dataset), 2 rejected" in r.stdout
+    from pipeline.dataset import Dataset
+
+    paths = set(Dataset(out).sources()["path"])
+    assert {p.rsplit("/", 1)[1] for p in paths} == {SEEDS[0].name, SEEDS[1].name, "broken.jsonl"}
     r2 = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "ingest", str(tmp_path / "missing.txt"), str(SEEDS[2]), "--out", str(out)],
         capture_output=True,

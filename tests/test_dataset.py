@@ -1,0 +1,172 @@
+"""The Parquet dataset: incremental, idempotent, crash-safe, locked, and safe to query."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.dataset import Dataset, DatasetLocked, locked
+
+from .conftest import ROOT, SEEDS
+
+
+def _run(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, cwd=ROOT, **kw)
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus_dataset(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ds") / "dataset"
+    r = _run("ingest", "corpus/", "--out", str(out), "--quiet")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_reingest_changes_nothing_byte_for_byte(corpus_dataset):
+    before = _tree_digest(corpus_dataset)
+    r = _run("ingest", "corpus/", "--out", str(corpus_dataset), "--quiet")
+    assert r.returncode == 0
+    assert "0 ingested, 5 unchanged" in r.stdout
+    assert _tree_digest(corpus_dataset) == before
+
+
+def test_changed_file_replaces_and_new_file_appends(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "ds"
+    assert _run("ingest", str(src), "--out", str(out), "--published", "2022-12-01", "-q").returncode == 0
+    first = {p.name for p in (out / "parts" / "figures").iterdir()}
+    (src / "b.txt").write_text("今年以来，信丰县新增就业岗位1200个，投资3.5亿元。", encoding="utf-8")
+    r = _run("ingest", str(src), "--out", str(out), "--published", "2022-12-01", "-q")
+    assert "1 ingested, 1 unchanged" in r.stdout
+    assert first <= {p.name for p in (out / "parts" / "figures").iterdir()}  # appended, nothing rewritten
+    (src / "b.txt").write_text("今年以来，信丰县新增就业岗位1300个。", encoding="utf-8")
+    _run("ingest", str(src), "--out", str(out), "--published", "2022-12-01", "-q")
+    ds = Dataset(out)
+    texts = list(ds.sql("SELECT text FROM figures f JOIN sources s USING (source_id) WHERE s.path LIKE '%b.txt'")["text"])
+    assert texts == ["1300个"]  # the old version's rows are gone
+
+
+def test_query_within_a_city_lists_its_money_figures(corpus_dataset):
+    r = _run(
+        "query",
+        "figures",
+        "--dataset",
+        str(corpus_dataset),
+        "--within",
+        "赣州市",
+        "--unit",
+        "元",
+        "--format",
+        "json",
+        "--limit",
+        "1000",
+    )
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows and all(row["unit"] == "元" for row in rows)
+    texts = {row["text"] for row in rows}
+    assert "214.46亿元" in texts and "6581.67万元" in texts
+    places = {row["place"] for row in rows}
+    assert "章贡区" in places and "北京市" not in places
+    # The same through SQL and pandas.
+    ds = Dataset(corpus_dataset)
+    df = ds.sql(
+        "SELECT * FROM figures WHERE unit = '元' AND (place_code = '360700000000' OR list_contains(place_ancestors, '360700000000'))"
+    )
+    assert set(df["text"]) == texts
+    assert "214.46亿元" in set(ds.figures()["text"])
+    assert int(df.loc[df["text"] == "214.46亿元", "value"].iloc[0]) == 21446000000
+
+
+def test_sql_cannot_touch_files_outside_the_dataset(corpus_dataset, tmp_path):
+    target = tmp_path / "stolen.csv"
+    for q in (
+        "SELECT * FROM read_csv('/etc/passwd')",
+        f"COPY figures TO '{target}'",
+        f"ATTACH '{tmp_path / 'x.db'}' AS x",
+        "SET enable_external_access = true",
+    ):
+        r = _run("sql", q, "--dataset", str(corpus_dataset))
+        assert r.returncode == 2, (q, r.stdout)
+        assert "zhnews:" in r.stderr
+    assert not target.exists()
+    r = _run("query", "figures", "--dataset", str(corpus_dataset), "--place", "'; DROP TABLE figures; --", "--format", "csv")
+    assert r.returncode == 0 and r.stdout.strip().splitlines() == [r.stdout.strip().splitlines()[0]]
+    r = _run("sql", "SELECT count(*) AS n FROM figures", "--dataset", str(corpus_dataset), "--format", "json")
+    assert json.loads(r.stdout)["n"] > 100
+
+
+def test_a_second_ingest_is_refused_while_one_holds_the_lock(corpus_dataset):
+    with locked(corpus_dataset):
+        with pytest.raises(DatasetLocked):
+            with locked(corpus_dataset):
+                pass
+        r = _run("ingest", str(SEEDS[0]), "--out", str(corpus_dataset))
+        assert r.returncode == 4
+        assert "another zhnews ingest is writing this dataset" in r.stderr
+
+
+def test_killed_ingest_leaves_the_previous_dataset(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(SEEDS[1].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "ds"
+    assert _run("ingest", str(src), "--out", str(out), "-q", "--published", "2022-12-15").returncode == 0
+    before = Dataset(out).sql("SELECT count(*) AS n FROM figures")["n"][0]
+    manifest = (out / "manifest.json").read_bytes()
+    for i in range(40):
+        (src / f"more{i}.txt").write_text(SEEDS[i % len(SEEDS)].read_text(encoding="utf-8") + f"\n{i}", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "ingest", str(src), "--out", str(out), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    parts = out / "parts" / "figures"
+    while time.time() < deadline and len(list(parts.iterdir())) < 4:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (out / "manifest.json").read_bytes() == manifest
+    assert Dataset(out).sql("SELECT count(*) AS n FROM figures")["n"][0] == before
+    # The next run cleans up and completes.
+    assert _run("ingest", str(src), "--out", str(out), "-q", "--published", "2022-12-15").returncode == 0
+    live = {p for e in json.loads((out / "manifest.json").read_text())["sources"].values() for p in e["parts"].values()}
+    assert {str(p.relative_to(out)) for p in (out / "parts").rglob("*.parquet")} == live
+
+
+def test_reextract_reruns_stored_articles(tmp_path):
+    out = tmp_path / "ds"
+    assert _run("ingest", str(SEEDS[4]), "--out", str(out), "-q").returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = next(iter(manifest["sources"].values()))
+    entry["rules_version"] = "old"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    r = _run("reextract", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "1 ingested" in r.stdout
+    assert "105项" in set(Dataset(out).figures()["text"])
+
+
+def test_dataset_docs_match_the_schema():
+    from pipeline.records import schema_markdown
+
+    assert (ROOT / "docs" / "DATASET.md").read_text(encoding="utf-8").strip() == schema_markdown().strip()
