@@ -54,9 +54,9 @@ class DateFinder:
             (?P<prefix>截至|截止到|截止|截至到)?
             (?:
               (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
-            | (?P<y>{YEAR})年(?:(?P<m>{MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
-            | (?P<reltop>今年|去年|明年|前年|上年)(?:(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
-            | (?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART}))?
+            | (?P<y>{YEAR})年(?:(?:(?P<mfrom>{MON})[至到—–\-~])?(?P<m>{MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
+            | (?P<reltop>今年|去年|明年|前年|上年)(?:(?:(?P<rmfrom>{MON})[至到—–\-~])?(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
+            | (?:(?P<m2from>{MON})[至到—–\-~])?(?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART}))?
             | (?P<cent>上世纪|20世纪|二十世纪)(?P<dec>[一二三四五六七八九]十)年代
             | (?P<festyear>今年|去年|明年)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
             | (?P<ahead>临近)(?P<fest2>{fest_names})
@@ -129,7 +129,7 @@ class DateFinder:
         if g["yr1"]:
             return date(int(g["yr1"]), 1, 1), date(int(g["yr2"]), 12, 31), False
         if g["y"]:
-            return _calendar(int(g["y"]), g["m"], g["d"], g["d2"], g["mp"], g["q"], g["yp"])
+            return _from_month(_calendar(int(g["y"]), g["m"], g["d"], g["d2"], g["mp"], g["q"], g["yp"]), g["mfrom"])
         if g["cent"]:
             decade = 1900 + int(chinese(g["dec"]))
             return date(decade, 1, 1), date(decade + 9, 12, 31), False
@@ -141,10 +141,10 @@ class DateFinder:
                 return date(year, 1, 1), p, False
             if g["rp"] == "同期":
                 return date(year, 1, 1), _same_day(year, p), False
-            return _calendar(year, g["rm"], g["rd"], None, g["rmp"], g["rq"], g["rp"])
+            return _from_month(_calendar(year, g["rm"], g["rd"], None, g["rmp"], g["rq"], g["rp"]), g["rmfrom"])
         if g["m2"]:
             month = int(g["m2"]) if g["m2"].isdigit() else int(chinese(g["m2"]))
-            return _calendar(p.year, str(month), g["d3"], g["d4"], g["mp2"], None, None)
+            return _from_month(_calendar(p.year, str(month), g["d3"], g["d4"], g["mp2"], None, None), g["m2from"])
         if g["fest"] or g["fest2"]:
             shift = {"去年": -1, "明年": 1}.get(g["festyear"] or "", 0)
             name = g["fest"] or g["fest2"]
@@ -195,6 +195,14 @@ class DateFinder:
         if window == "eve":
             return d - timedelta(days=14), d - timedelta(days=1), True
         return d, d, False
+
+
+def _from_month(bounds: tuple[date | None, date | None, bool], month_from: str | None) -> tuple[date | None, date | None, bool]:
+    """`1—4月`: a month range starts on the first of its first month."""
+    start, end, vague = bounds
+    if month_from and end is not None:
+        start = date(end.year, int(month_from), 1)
+    return start, end, vague
 
 
 def _same_day(year: int, p: date) -> date:
@@ -263,6 +271,11 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
         return (date(p.year, 1, 1), date(p.year, 6, 30), False) if n == 1 else (date(p.year, 7, 1), date(p.year, 12, 31), False)
     if name == "quarters":
         return date(p.year, 1, 1), _month_end(p.year, 3 * n), False
+    if name in ("month_end", "month_start"):
+        y, mo = divmod(p.year * 12 + p.month - 1 + n, 12)
+        if name == "month_start":
+            return date(y, mo + 1, 1), date(y, mo + 1, 10), False
+        return date(y, mo + 1, 21), _month_end(y, mo + 1), False
     if name == "quarter":
         return date(p.year, 3 * n - 2, 1), _month_end(p.year, 3 * n), False
     raise ValueError(f"unknown date rule {rule!r}")

@@ -34,6 +34,18 @@ LEVEL_RANK = {
 STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道)|巷|弄|胡同|广场|小区|花园|公寓|大厦|美食街|景区|公园|站(?!在))")
 
 
+# After a county or township of a chain, an unknown township or village by its suffix
+# (`昭觉县支尔莫乡`, `西江镇某某村`): the gazetteer is from 2021–2023 and names change.
+UNKNOWN_TOWNSHIP = regex.compile(r"\p{Han}{2,4}?(?:镇|乡|街道)")
+UNKNOWN_VILLAGE = regex.compile(r"\p{Han}{1,5}?(?:村|社区)(?!民|委|级|干部|集体)")
+# What may follow a run of one-character abbreviations for it to stand alone.
+ABBREVIATION_AFTER = regex.compile(
+    r"(?:两地|三地|四地|等地|地区|两省|三省|四省|五省|之间|同胞|居民|各界|侨|更好|融入|合作|交流|的|、|，|。|和|与|及|$)"
+)
+# Words a village suffix rule must not take for a village name.
+GENERIC_VILLAGES = {"农村", "乡村", "本村", "全村", "各村", "该村", "行政村", "自然村", "山村", "渔村", "邻村"}
+
+
 class PlaceFinder:
     """Place filters from `rules/places/not_places.toml` over a loaded gazetteer."""
 
@@ -43,6 +55,14 @@ class PlaceFinder:
             data = tomllib.load(f)
         self.not_places = set(data["words"]["words"])
         self.min_village = int(data["village"]["min_length"])
+        self.abbreviations: dict[str, str] = {}
+        for line in (rules.root / "places" / "abbreviations.tsv").read_text(encoding="utf-8").splitlines():
+            cells = line.split("\t")
+            if len(cells) == 2 and not line.startswith("#") and cells[0] != "abbreviation":
+                self.abbreviations[cells[0]] = cells[1]
+        chars = "".join(self.abbreviations)
+        self.abbreviation_run = regex.compile(rf"[{chars}]{{2,4}}(?={ABBREVIATION_AFTER.pattern})")
+        self.by_name = {u.name: k for k, u in gazetteer.units.items() if u.level in ("province",)}
 
     def _matches(self, text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Longest non-overlapping matches, left to right."""
@@ -101,7 +121,66 @@ class PlaceFinder:
             prev_key, prev_end = key, e
             if key:
                 context.add(key)
+        out += self._unknown_units(text, out, excluded)
+        out += self._abbreviations(text, out, excluded)
+        out.sort(key=lambda p: p.start)
         return out
+
+    def _unknown_units(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
+        """Townships and villages missing from the gazetteer, when they continue a chain."""
+        taken = [(p.start, p.end) for p in found] + excluded
+        extra: list[Entity] = []
+        tails = sorted((p for p in found if p.level in ("county", "township")), key=lambda p: p.start)
+        queue = list(tails)
+        while queue:
+            head = queue.pop(0)
+            pattern = UNKNOWN_TOWNSHIP if head.level == "county" else UNKNOWN_VILLAGE
+            m = pattern.match(text, head.end)
+            if not self._free(m, taken):
+                if head.level != "county":
+                    continue
+                m = UNKNOWN_VILLAGE.match(text, head.end)
+                if not self._free(m, taken):
+                    continue
+            level = "township" if pattern is UNKNOWN_TOWNSHIP and m.re is UNKNOWN_TOWNSHIP else "village"
+            ent = Entity("PLACE", m.group(0), m.start(), m.end(), name=m.group(0), level=level, parent=head.name)
+            ent.ancestors = ([head.code] if head.code else []) + (head.ancestors or [])
+            extra.append(ent)
+            taken.append((m.start(), m.end()))
+            if level == "township":
+                queue.append(ent)
+        return extra
+
+    def _free(self, m: regex.Match[str] | None, taken: list[tuple[int, int]]) -> bool:
+        """A suffix-rule match that overlaps nothing found and is no generic word."""
+        if m is None or any(a < m.end() and m.start() < b for a, b in taken):
+            return False
+        word = m.group(0)
+        return word not in GENERIC_VILLAGES and not (m.re is UNKNOWN_TOWNSHIP and word in self.not_places)
+
+    def _abbreviations(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
+        """`京沪两地`, `支持港澳`: one place per one-character abbreviation."""
+        taken = [(p.start, p.end) for p in found] + excluded
+        extra: list[Entity] = []
+        for m in self.abbreviation_run.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            for i, ch in enumerate(m.group(0)):
+                name = self.abbreviations[ch]
+                key = self.by_name.get(name)
+                unit = self.gaz.units.get(key) if key else None
+                extra.append(
+                    Entity(
+                        "PLACE",
+                        ch,
+                        m.start() + i,
+                        m.start() + i + 1,
+                        name=name,
+                        level="province",
+                        code=unit.code if unit and unit.code else None,
+                    )
+                )
+        return extra
 
     def _resolve(self, keys: tuple[str, ...], chained: str | None, context: set[str]) -> tuple[str | None, list[str]]:
         """One unit for a surface form, or (None, candidates) when the text cannot decide."""

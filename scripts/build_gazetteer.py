@@ -432,7 +432,10 @@ class Builder:
                 self.problems[f"placeholder city row `{row['name']}`: skipped, its counties put under the province"] += 1
                 continue
             short = self.filter.keep("city", city_short(row["name"]))
-            unit = Unit(pad(row["code"]), row["name"], "city", pad(row["provinceCode"]), [short] if short else [])
+            aliases = [short] if short else []
+            if short and row["name"].endswith("自治州"):
+                aliases.append(short + "州")  # news writes `凉山州`, `黔东南州` as often as `凉山`
+            unit = Unit(pad(row["code"]), row["name"], "city", pad(row["provinceCode"]), aliases)
             self.add(unit)
             self.city_of[row["code"]] = unit.code
             self.city_name[row["code"]] = row["name"]
