@@ -1157,7 +1157,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
 
-    from pipeline.extract import extract
+    from pipeline.extraction import extract
 
     t0 = time.perf_counter()
     results = [suite(ext, extract, args.limit) for suite in SUITES]

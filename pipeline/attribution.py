@@ -28,11 +28,14 @@ from .entities import Entity
 
 SENTENCE_END = regex.compile(r"[。！？!?；;\n]")
 PARAGRAPH_END = regex.compile(r"\n")
-LEVEL_RANK = {"village": 5, "township": 4, "zone": 3, "county": 3, "city": 2, "province": 1}
+LEVEL_RANK = {"village": 5, "township": 4, "zone": 3, "county": 3, "city": 2, "province": 1, "region": 1, "foreign": 1}
+# How much a mention counts towards an article's main place: a zone, township or
+# village is usually a part the article visits, the county or city its subject.
+SUBJECT_WEIGHT = {"village": 0.6, "township": 0.8, "zone": 0.8}
 # Deictic words and the levels of the place they point back to.
 DEICTIC = regex.compile(r"(?:该|全|本|此)(区|县|市|镇|乡|街道|村|社区|省)")
 DEICTIC_LEVELS = {
-    "区": ("county", "zone"),
+    "区": ("county", "zone"),  # in order of preference
     "县": ("county",),
     "市": ("city", "county"),
     "镇": ("township",),
@@ -43,6 +46,9 @@ DEICTIC_LEVELS = {
     "省": ("province",),
 }
 # A date right after these is the base of a comparison, not the figure's period.
+ORGANISATION_AFTER = regex.compile(
+    r"[^，。、；：！？\n“”]{0,12}?(?:公司|集团|有限|银行|大学|学院|医院|学校|酒店|商会|协会|研究院|研究所)"
+)
 COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|与)$")
 # A paragraph this long is running text, not a title, byline or caption.
 LEAD_MIN_CHARS = 30
@@ -73,17 +79,13 @@ def _is_comparison(d: Entity, text: str) -> bool:
     return d.text.endswith("同期") or bool(COMPARISON_BEFORE.search(text, max(0, d.start - 2), d.start))
 
 
-def _subject(text: str, admin: list[Entity]) -> Entity | None:
-    """The article's main place: the first of its title or lead paragraph, else its most named."""
-    if not admin:
+def _subject(admin: list[Entity], levels: tuple[str, ...] | None = None) -> Entity | None:
+    """The article's main place (of the given levels): its most named, the earliest on a tie."""
+    pool = [p for p in admin if levels is None or p.level in levels]
+    if not pool:
         return None
-    first_para_end = _bounds(text, 0, PARAGRAPH_END)[1]
-    lead_end = max(first_para_end, _bounds(text, first_para_end + 1, PARAGRAPH_END)[1])
-    counts = Counter(p.name for p in admin)
-    lead = [p for p in admin if p.start < lead_end]
-    if lead:
-        return max(lead, key=lambda p: (counts[p.name], -p.start))
-    return max(admin, key=lambda p: (counts[p.name], -p.start))
+    counts = Counter(p.name for p in pool)
+    return max(pool, key=lambda p: (counts[p.name] * SUBJECT_WEIGHT.get(p.level or "", 1.0), -p.start))
 
 
 def _lead_end(text: str) -> int:
@@ -126,10 +128,12 @@ def attribute(
     Returns this article's governing period for the next item.
     """
     places = [e for e in entities if e.type == "PLACE" and e.name]
-    admin = [p for p in places if p.level in LEVEL_RANK]
+    # A place inside an organisation's name (`赣州百草健康管理有限公司`) says where the
+    # organisation is registered, not what a figure is about.
+    admin = [p for p in places if p.level in LEVEL_RANK and not ORGANISATION_AFTER.match(text, p.end)]
     dates = [e for e in entities if e.type == "DATE" and (e.date_start or e.date_end) and not _is_comparison(e, text)]
     programmes = [e for e in entities if e.type == "PROGRAMME"]
-    subject = _subject(text, admin)
+    subject = _subject(admin)
     governing = governing_period(text, dates)
     paragraph_starts = {0} | {m.end() for m in PARAGRAPH_END.finditer(text)}
     governing_dict = _period(governing, text, published) if governing is not None else inherited
@@ -158,23 +162,31 @@ def attribute(
     return governing_dict
 
 
+def _deictic_place(m: regex.Match[str], admin: list[Entity], subject: Entity | None) -> Entity | None:
+    """`全区`/`本市` mean the article's main place of that level; `该区`/`此县` the nearest one named before."""
+    levels = DEICTIC_LEVELS[m.group(1)]
+    if m.group(0)[0] in "全本":
+        main = _subject(admin, levels)
+        if main is not None:
+            return main
+    for level in levels:
+        prior = [p for p in admin if p.start < m.start() and p.level == level]
+        if prior:
+            return prior[-1]
+    if subject is not None and subject.level in levels:
+        return subject
+    return None
+
+
 def _attribute_place(f: Entity, text: str, admin: list[Entity], subject: Entity | None, s_lo: int, s_hi: int, p_lo: int) -> None:
     deictic = [m for m in DEICTIC.finditer(text, s_lo, f.start)]
     if deictic:
         m = deictic[-1]
-        levels = DEICTIC_LEVELS[m.group(1)]
-        named = [p for p in admin if p.start >= m.end() and p.start < f.start and p.level in levels]
-        if not named:
-            prior = [p for p in admin if p.start < m.start() and p.level in levels]
-            if prior:
-                best = prior[-1]
-            elif subject is not None and subject.level in levels:
-                best = subject
-            else:
-                best = None
-            if best is not None:
-                f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "deictic"
-                return
+        named = [p for p in admin if m.end() <= p.start < f.start and p.level in DEICTIC_LEVELS[m.group(1)]]
+        best = None if named else _deictic_place(m, admin, subject)
+        if best is not None:
+            f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "deictic"
+            return
     in_sentence = [p for p in admin if s_lo <= p.start < s_hi]
     if in_sentence:
         before = [p for p in in_sentence if p.start < f.start]

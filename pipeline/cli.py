@@ -120,7 +120,7 @@ def clean_cmd(file: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table", show_default=True)
 def extract(file: str, published: date | None, fmt: str) -> None:
     """Print the entities of FILE (or -): figures, places, dates, programmes."""
-    from .extract import extract as run
+    from .extraction import extract as run
     from .published import load_metadata
     from .read import ReadError, read_sources
 
@@ -168,7 +168,7 @@ def eval_cmd(
 ) -> None:
     """Score the extractors on gold files (format: docs/ANNOTATION.md)."""
     from .evaluate import GoldError, evaluate, load_gold, regressions
-    from .extract import extract as run
+    from .extraction import extract as run
 
     docs = []
     try:
@@ -271,7 +271,7 @@ def sql(query: str, dataset: Path, fmt: str | None) -> None:
 
 def _codes_within(name: str) -> list[str]:
     """Division codes of the units a name may mean (`赣州市`, `赣州`, `章贡区`)."""
-    from .extract import default_extractor
+    from .extraction import default_extractor
     from .gazetteer import load_gazetteer
 
     gaz = load_gazetteer(default_extractor().rules.root / "places")

@@ -148,6 +148,9 @@ def load_gazetteer(root: Path | None = None) -> Gazetteer:
             with open(tmp, "wb") as f:
                 pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, cache)
+            for old in CACHE_DIR.glob("gazetteer-*.pkl"):
+                if old != cache:
+                    old.unlink(missing_ok=True)  # caches of earlier rules are never read again
         except OSError:
             pass  # a read-only home still works, only slower to start
     _LOADED[root] = gaz

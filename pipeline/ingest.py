@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .dataset import Writer, locked
-from .extract import default_extractor
+from .extraction import default_extractor
 from .published import infer_published, load_metadata
 from .read import RawDoc, ReadError, iter_sources, read_bytes
 from .records import article_rows, source_id

@@ -84,7 +84,7 @@ from spacy.util import DummyTokenizer, get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
 from .entities import Entity
-from .extract import default_extractor
+from .extraction import default_extractor
 
 TYPES = ("FIGURE", "PLACE", "DATE", "PROGRAMME")
 SPANS_KEY = "zhnews"

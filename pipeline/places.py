@@ -36,8 +36,10 @@ STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道)|巷|弄|胡同|�
 
 # After a county or township of a chain, an unknown township or village by its suffix
 # (`昭觉县支尔莫乡`, `西江镇某某村`): the gazetteer is from 2021–2023 and names change.
-UNKNOWN_TOWNSHIP = regex.compile(r"\p{Han}{2,4}?(?:镇|乡|街道)")
-UNKNOWN_VILLAGE = regex.compile(r"\p{Han}{1,5}?(?:村|社区)(?!民|委|级|干部|集体)")
+# Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
+NAME_CHAR = r"[^\P{Han}的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其我你他她它们个乡镇村区县市省]"
+UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,4}}?(?:镇|乡|街道)")
+UNKNOWN_VILLAGE = regex.compile(rf"{NAME_CHAR}{{1,5}}?(?:村|社区)(?!民|委|级|干部|集体)")
 # What may follow a run of one-character abbreviations for it to stand alone.
 ABBREVIATION_AFTER = regex.compile(
     r"(?:两地|三地|四地|等地|地区|两省|三省|四省|五省|之间|同胞|居民|各界|侨|更好|融入|合作|交流|的|、|，|。|和|与|及|$)"
@@ -137,12 +139,8 @@ class PlaceFinder:
             pattern = UNKNOWN_TOWNSHIP if head.level == "county" else UNKNOWN_VILLAGE
             m = pattern.match(text, head.end)
             if not self._free(m, taken):
-                if head.level != "county":
-                    continue
-                m = UNKNOWN_VILLAGE.match(text, head.end)
-                if not self._free(m, taken):
-                    continue
-            level = "township" if pattern is UNKNOWN_TOWNSHIP and m.re is UNKNOWN_TOWNSHIP else "village"
+                continue
+            level = "township" if pattern is UNKNOWN_TOWNSHIP else "village"
             ent = Entity("PLACE", m.group(0), m.start(), m.end(), name=m.group(0), level=level, parent=head.name)
             ent.ancestors = ([head.code] if head.code else []) + (head.ancestors or [])
             extra.append(ent)

@@ -101,7 +101,7 @@ def test_deleting_a_rule_is_caught_by_the_baseline(tmp_path):
     assert edited != original, "the money unit rule moved: update this test"
     units.write_text(edited, encoding="utf-8")
     from pipeline.evaluate import evaluate, load_gold, regressions
-    from pipeline.extract import Extractor
+    from pipeline.extraction import Extractor
     from pipeline.rules import Rules
 
     ex = Extractor(Rules(rules))

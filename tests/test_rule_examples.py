@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.extract import default_extractor
+from pipeline.extraction import default_extractor
 from pipeline.rules import default_rules
 
 RULES = default_rules()
