@@ -53,10 +53,12 @@ class DateFinder:
             rf"""
             (?P<prefix>截至|截止到|截止|截至到)?
             (?:
-              (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
-            | (?P<y>{YEAR})年(?:(?:(?P<mfrom>{MON})[至到—–\-~])?(?P<m>{MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
+              (?P<ny>{YEAR})(?P<nsep>[-/.])(?P<nm>{MON})(?P=nsep)(?P<nd>{DAY})(?![\d.])
+            | (?P<cny>[零〇一二三四五六七八九]{{4}})年(?:(?P<cnm>{CN_MON}|{MON})月(?:(?P<cnd>[一二三]?十?[一二三四五六七八九十]|{DAY})[日号])?)?
+            | (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
+            | (?P<y>{YEAR})年(?:(?:(?P<mfrom>{MON})[至到—–\-~])?(?P<m>{MON}|{CN_MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?:(?P<m_to>{MON})月)?(?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
             | (?P<reltop>今年|去年|明年|前年|上年)(?:(?:(?P<rmfrom>{MON})[至到—–\-~])?(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
-            | (?:(?P<m2from>{MON})[至到—–\-~])?(?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART}))?
+            | (?:(?P<m2from>{MON})[至到—–\-~])?(?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?:(?P<m4>{MON})月)?(?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART})|[至到—\-](?P<m2to>{MON}|{CN_MON})月)?
             | (?P<cent>上世纪|20世纪|二十世纪)(?P<dec>[一二三四五六七八九]十)年代
             | (?P<festyear>今年|去年|明年)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
             | (?P<ahead>临近)(?P<fest2>{fest_names})
@@ -128,8 +130,20 @@ class DateFinder:
     def _bounds(self, g: dict[str, str | None], p: date | None) -> tuple[date | None, date | None, bool]:
         if g["yr1"]:
             return date(int(g["yr1"]), 1, 1), date(int(g["yr2"]), 12, 31), False
+        if g["ny"]:
+            d = date(int(g["ny"]), int(g["nm"]), int(g["nd"]))
+            return d, d, False
+        if g["cny"]:
+            year = int(chinese(g["cny"]))
+            month = None if g["cnm"] is None else str(int(g["cnm"]) if g["cnm"].isdigit() else int(chinese(g["cnm"])))
+            day = None if g["cnd"] is None else str(int(g["cnd"]) if g["cnd"].isdigit() else int(chinese(g["cnd"])))
+            return _calendar(year, month, day, None, None, None, None)
         if g["y"]:
-            return _from_month(_calendar(int(g["y"]), g["m"], g["d"], g["d2"], g["mp"], g["q"], g["yp"]), g["mfrom"])
+            month = g["m"] if g["m"] is None or g["m"].isdigit() else str(int(chinese(g["m"])))
+            start, end, vague = _from_month(_calendar(int(g["y"]), month, g["d"], g["d2"], g["mp"], g["q"], g["yp"]), g["mfrom"])
+            if g["m_to"] and g["d2"] and start:
+                end = date(start.year, int(g["m_to"]), int(g["d2"]))
+            return start, end, vague
         if g["cent"]:
             decade = 1900 + int(chinese(g["dec"]))
             return date(decade, 1, 1), date(decade + 9, 12, 31), False
@@ -144,7 +158,13 @@ class DateFinder:
             return _from_month(_calendar(year, g["rm"], g["rd"], None, g["rmp"], g["rq"], g["rp"]), g["rmfrom"])
         if g["m2"]:
             month = int(g["m2"]) if g["m2"].isdigit() else int(chinese(g["m2"]))
-            return _from_month(_calendar(p.year, str(month), g["d3"], g["d4"], g["mp2"], None, None), g["m2from"])
+            start, end, vague = _from_month(_calendar(p.year, str(month), g["d3"], g["d4"], g["mp2"], None, None), g["m2from"])
+            if g["m4"] and g["d4"] and start:
+                end = date(start.year, int(g["m4"]), int(g["d4"]))
+            if g["m2to"]:
+                to = int(g["m2to"]) if g["m2to"].isdigit() else int(chinese(g["m2to"]))
+                end = _month_end(p.year, to)
+            return start, end, vague
         if g["fest"] or g["fest2"]:
             shift = {"去年": -1, "明年": 1}.get(g["festyear"] or "", 0)
             name = g["fest"] or g["fest2"]
@@ -271,6 +291,9 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
         return (date(p.year, 1, 1), date(p.year, 6, 30), False) if n == 1 else (date(p.year, 7, 1), date(p.year, 12, 31), False)
     if name == "quarters":
         return date(p.year, 1, 1), _month_end(p.year, 3 * n), False
+    if name == "week":
+        monday = p - timedelta(days=p.weekday()) + timedelta(weeks=n)
+        return monday, monday + timedelta(days=6), False
     if name in ("month_end", "month_start"):
         y, mo = divmod(p.year * 12 + p.month - 1 + n, 12)
         if name == "month_start":

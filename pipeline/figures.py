@@ -62,7 +62,7 @@ class FigureFinder:
         units = sorted(self.unit_kind, key=len, reverse=True)
         unit_alt = "|".join(regex.escape(u) for u in units)
         nouns = "|".join(sorted(self.counted_nouns, key=len, reverse=True))
-        number = rf"(?:{AR}|{VAGUE}|{CN})"
+        number = rf"(?:{AR}|{VAGUE}|{CN_DECIMAL})"
         self.pattern = regex.compile(
             rf"""
             (?P<pct_cn>百分之(?P<pct_num>{AR}|{CN_DECIMAL})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{CN_DECIMAL}))?)
@@ -88,7 +88,16 @@ class FigureFinder:
         return self.canonical.get(written, written), self.unit_kind.get(written, "count")
 
     def resolve(self, m: regex.Match[str]) -> Quantity | None:
-        """Value, max, unit and trailing qualifier of one match; None if it is no figure."""
+        """Value, max, unit and trailing qualifier of one match; None if it is no figure.
+
+        A numeral that cannot be read (`七十百`) is no figure: it is dropped, never guessed.
+        """
+        try:
+            return self._resolve(m)
+        except NumberError:
+            return None
+
+    def _resolve(self, m: regex.Match[str]) -> Quantity | None:
         g = m.groupdict()
         if g["pct_cn"]:
             lo = parse_number(g["pct_num"])
@@ -126,6 +135,9 @@ class FigureFinder:
                 lo, hi = parse_number(num), None
             if g["num2"]:
                 hi = parse_number(g["num2"]) * (MULTIPLIERS[g["mult2"]] if g["mult2"] else 1.0)
+                tail = g["num2"][-1]
+                if not g["mult"] and tail in "万亿千百" and regex.fullmatch(CN, num) and num[-1] not in "万亿千百十":
+                    lo *= MULTIPLIERS[tail]  # `两到三万`: 20000 to 30000
         except NumberError:
             return None
         mult = MULTIPLIERS[g["mult"]] if g["mult"] else 1.0

@@ -36,6 +36,9 @@ STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道)|巷|弄|胡同|�
 
 # After a county or township of a chain, an unknown township or village by its suffix
 # (`昭觉县支尔莫乡`, `西江镇某某村`): the gazetteer is from 2021–2023 and names change.
+FUNCTION_CHARS = set("的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其某每一两")
+# `北京市民`, `深圳市场`: 市 belongs to the next word; the place is the short form.
+CITY_WORD_AFTER = set("民场值面")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
 NAME_CHAR = r"[^\P{Han}的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其我你他她它们个乡镇村区县市省]"
 UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,4}}?(?:镇|乡|街道)")
@@ -81,6 +84,9 @@ class PlaceFinder:
                 continue
             if STREET_AFTER.match(text[e : e + 3]):
                 continue
+            if surface.endswith("市") and text[e : e + 1] in CITY_WORD_AFTER and surface[:-1] in self.gaz.surfaces:
+                surface, e = surface[:-1], e - 1
+                keys = tuple(self.gaz.surfaces[surface])
             out.append((s, e, surface, keys))
             last = e
         return out
@@ -225,6 +231,8 @@ class PlaceFinder:
         (`江山`, `惠民`, `和政` in `党和政府`); with a unit above them named in the
         same document they are places.
         """
+        if unit.level == "county" and surface == unit.name and surface[-1] in "县旗" and surface[0] not in FUNCTION_CHARS:
+            return False  # `曹县`, `易县`: a full county name, even of two characters
         return unit.level in ("county", "township", "zone") and len(surface) <= 2
 
     def _parent_named(self, unit: Unit, context: set[str]) -> bool:
