@@ -103,7 +103,12 @@ DEFAULT_CONFIG: dict[str, Any] = {"published": None, "clean": True, "split_token
 
 
 class JiebaTokenizer(DummyTokenizer):
-    """Chinese tokenizer cutting with a dedicated jieba instance (the place dictionary by default)."""
+    """Chinese tokenizer cutting with a dedicated jieba instance (the place dictionary by default).
+
+    It cuts as spaCy's `ChineseTokenizer` with `segmenter = "jieba"` does (jieba's
+    accurate mode, HMM on, white space kept as spaCy's `spaces`), only with
+    its own `jieba_seg` instead of the global `jieba` module.
+    """
 
     def __init__(self, vocab: Vocab, places: bool = True) -> None:
         self.vocab = vocab
@@ -111,7 +116,7 @@ class JiebaTokenizer(DummyTokenizer):
         self._jieba: jieba.Tokenizer | None = None
 
     @property
-    def jieba(self) -> jieba.Tokenizer:
+    def jieba_seg(self) -> jieba.Tokenizer:
         """The jieba instance, loaded on first use: `place_tokenizer()`, or plain jieba without `places`."""
         if self._jieba is None:
             from .segment import place_tokenizer
@@ -120,7 +125,7 @@ class JiebaTokenizer(DummyTokenizer):
         return self._jieba
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w in self.jieba.cut(text, cut_all=False) if w]
+        words = [w for w in self.jieba_seg.cut(text, cut_all=False) if w]
         words, spaces = get_words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
@@ -303,15 +308,34 @@ class ZhnewsComponent:
         return doc
 
 
-def _factory(types: tuple[str, ...]) -> Callable[..., ZhnewsComponent]:
-    def make(nlp: Language, name: str, published: str | None, clean: bool, split_tokens: bool) -> ZhnewsComponent:
-        return ZhnewsComponent(name, types, published=published, clean=clean, split_tokens=split_tokens)
+@Language.factory("zhnews", default_config=DEFAULT_CONFIG)
+def make_zhnews(nlp: Language, name: str, published: str | None, clean: bool, split_tokens: bool) -> ZhnewsComponent:
+    """All four types: FIGURE, PLACE, DATE and PROGRAMME."""
+    return ZhnewsComponent(name, COMPONENTS["zhnews"], published=published, clean=clean, split_tokens=split_tokens)
 
-    return make
+
+@Language.factory("zhnews_figures", default_config=DEFAULT_CONFIG)
+def make_figures(nlp: Language, name: str, published: str | None, clean: bool, split_tokens: bool) -> ZhnewsComponent:
+    """FIGURE spans, with their values and attribution."""
+    return ZhnewsComponent(name, COMPONENTS["zhnews_figures"], published=published, clean=clean, split_tokens=split_tokens)
 
 
-for _name, _types in COMPONENTS.items():
-    Language.factory(_name, default_config=DEFAULT_CONFIG)(_factory(_types))
+@Language.factory("zhnews_places", default_config=DEFAULT_CONFIG)
+def make_places(nlp: Language, name: str, published: str | None, clean: bool, split_tokens: bool) -> ZhnewsComponent:
+    """PLACE spans, resolved against the gazetteer."""
+    return ZhnewsComponent(name, COMPONENTS["zhnews_places"], published=published, clean=clean, split_tokens=split_tokens)
+
+
+@Language.factory("zhnews_dates", default_config=DEFAULT_CONFIG)
+def make_dates(nlp: Language, name: str, published: str | None, clean: bool, split_tokens: bool) -> ZhnewsComponent:
+    """DATE spans, resolved against the publication date."""
+    return ZhnewsComponent(name, COMPONENTS["zhnews_dates"], published=published, clean=clean, split_tokens=split_tokens)
+
+
+@Language.factory("zhnews_programmes", default_config=DEFAULT_CONFIG)
+def make_programmes(nlp: Language, name: str, published: str | None, clean: bool, split_tokens: bool) -> ZhnewsComponent:
+    """PROGRAMME spans."""
+    return ZhnewsComponent(name, COMPONENTS["zhnews_programmes"], published=published, clean=clean, split_tokens=split_tokens)
 
 
 # --- convenience ------------------------------------------------------------------------------

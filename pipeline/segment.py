@@ -18,14 +18,14 @@ Each is written with frequency `PLACE_FREQ` (or jieba's own frequency when
 that is higher, so `北京` keeps its 34,488) and POS tag `ns`.
 
 Why 100: jieba's own three-character `ns` words have a median frequency of
-248. On the gold corpus (23 documents) any frequency from 10 to 1000 keeps the
-same place names whole (316 of 341 PLACE mentions are exactly one token, 185
-with plain jieba); 100 is the lowest that also keeps `幸福村` whole in
+248. Measured when this was written, on the gold corpus (23 documents): any
+frequency from 10 to 1000 keeps the same place names whole (316 of 341 PLACE
+mentions are exactly one token, 185 with plain jieba); 100 is the lowest that also keeps `幸福村` whole in
 `在幸福村里`, while ordinary word pairs still win over a village name that
 straddles them (`团结 / 村民`, not `团结村 / 民`, which 1000 gives). It moves
 219 of 21,825 token boundaries of plain jieba on that corpus.
 
-The dictionary has about 334,000 entries (300,000 of them villages).
+The dictionary has about 332,000 entries (294,000 of them village names).
 `Tokenizer.load_userdict` on it takes about 2 s on top of jieba's own 0.8 s
 start, so all of it is kept rather than cut down, and loaded only once per
 gazetteer: both files below are written under `pipeline.gazetteer.CACHE_DIR`,
