@@ -20,6 +20,10 @@ QUOTES = regex.compile(
 )
 SENTENCE_PUNCT = set("。！？!?…；")
 MAX_NAME = 24
+# A count inside an unquoted name makes it a description (`六大林业生态工程`, `三峡三期工程`).
+NUMBERED = regex.compile(r"[0-9一二三四五六七八九十两百千]+(?:批|大|期|名|个|项|类)")
+# A quoted numeral formula (`“三牛”`, `“三懂”`) names a programme only with a head right after it (`“三化”建设`).
+NUMERAL_FORMULA = regex.compile(r"^[一二三四五六七八九十两百千万]+\p{Han}{1,2}$")
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
 LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
 
@@ -47,6 +51,7 @@ class ProgrammeFinder:
         self.construction = regex.compile("|".join(regex.escape(w) for w in r["construction"]["words"]))
         bounds = "|".join(regex.escape(w) for w in sorted(r["name_boundaries"]["words"], key=len, reverse=True))
         self.name_boundary = regex.compile(rf"(?:{bounds})")
+        self.generic_starts = tuple(r["generic_starts"]["words"])
         self.head_end = regex.compile(rf"(?P<h>{head_alt})$")
         trig = "|".join(regex.escape(t) for t in sorted(r["triggers"]["words"], key=len, reverse=True))
         self.trigger_before = regex.compile(rf"(?:{trig})[^，。；：！？“”\n]{{0,8}}$")
@@ -81,6 +86,8 @@ class ProgrammeFinder:
         """
         after = text[c.end + 1 : c.end + 12]
         m = self.head_after.match(after)
+        if NUMERAL_FORMULA.match(c.name):
+            return self.heads[m.group("h")] if m and m.start("h") == 0 else None
         if "、" in c.name or "，" in c.name:
             return self.heads[m.group("h")] if m and m.group("h") not in self.weak_heads else None
         if m:
@@ -156,7 +163,13 @@ class ProgrammeFinder:
             cut = [b.end() for b in self.name_boundary.finditer(text, s, e - 2)]
             s = max(cut) if cut else s
             name = text[s:e]
-            if len(name) < 6 or self.construction.search(name) or any(a < e and s < b for a, b in quoted + taken):
+            if (
+                len(name) < 6
+                or name.startswith(self.generic_starts)
+                or NUMBERED.search(name)
+                or self.construction.search(name)
+                or any(a < e and s < b for a, b in quoted + taken)
+            ):
                 continue
             extra.append(Entity("PROGRAMME", name, s, e, name=name, kind="initiative"))
             taken.append((s, e))
