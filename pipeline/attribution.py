@@ -52,9 +52,9 @@ ORGANISATION_AFTER = regex.compile(
 COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|与)$")
 # A paragraph this long is running text, not a title, byline or caption.
 LEAD_MIN_CHARS = 30
-OPEN_AFTER = regex.compile(r"^(?:起|开始|以来)")
+OPEN_AFTER = regex.compile(r"(?:起|开始|以来)")  # used with .match(text, pos): no ^
 SINCE_BEFORE = regex.compile(r"(?:自|从)$")
-SINCE_AFTER = regex.compile(r"^[^，。；！？\n]{0,20}?(?:以来|起|开始)")
+SINCE_AFTER = regex.compile(r"[^，。；！？\n]{0,20}?(?:以来|起|开始)")
 
 
 def _bounds(text: str, pos: int, pattern: regex.Pattern[str]) -> tuple[int, int]:
@@ -109,13 +109,14 @@ def _is_period(d: Entity) -> bool:
 
 
 def governing_period(text: str, dates: list[Entity]) -> Entity | None:
-    """The article's own period: the first period of its lead, else its first date there, else its first `…以来`."""
+    """The article's own period: its first `…以来`, else the first period of its lead, else its first date there."""
+    since = next((d for d in dates if d.text.endswith("以来")), None)
+    if since is not None:
+        return since
     lead_end = _lead_end(text)
     in_lead = [d for d in dates if d.start < lead_end]
     periods = [d for d in in_lead if _is_period(d)]
-    if periods or in_lead:
-        return (periods or in_lead)[0]
-    return next((d for d in dates if d.text.endswith("以来")), None)
+    return (periods or in_lead or [None])[0]
 
 
 def attribute(
