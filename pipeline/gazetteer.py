@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import ahocorasick
 from .rules import RULES_DIR
 
 HAND_FILES = ("zones.tsv", "regions.tsv", "water.tsv", "foreign.tsv")
+CACHE_FORMAT = 2  # bump when the pickled layout changes
 CACHE_DIR = Path(os.environ.get("ZHNEWS_CACHE", Path.home() / ".cache" / "zhnews"))
 
 
@@ -35,21 +37,78 @@ class Unit:
     code: str
 
 
+class UnitTable(Mapping[str, Unit]):
+    """Units by key, kept as plain tuples and made into `Unit` objects on access.
+
+    660,000 dataclass instances take seconds to unpickle; tuples take a fraction
+    of that, and a document only ever looks at a few dozen units.
+    """
+
+    def __init__(self, rows: dict[str, tuple[str, str, str | None, str]]) -> None:
+        self._rows = rows
+
+    def __getitem__(self, key: str) -> Unit:
+        name, level, parent, code = self._rows[key]
+        return Unit(key, name, level, parent, code)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class SurfaceView(Mapping[str, list[str]]):
+    """Surface form → unit keys, read from the automaton (one copy of the index, not two)."""
+
+    def __init__(self, automaton: ahocorasick.Automaton) -> None:
+        self._automaton = automaton
+
+    def __getitem__(self, surface: str) -> list[str]:
+        found = self._automaton.get(surface, None)
+        if found is None:
+            raise KeyError(surface)
+        return list(found[1])
+
+    def __contains__(self, surface: object) -> bool:
+        return isinstance(surface, str) and self._automaton.exists(surface)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._automaton.keys())
+
+    def __len__(self) -> int:
+        return len(self._automaton)
+
+    def items(self) -> Iterator[tuple[str, list[str]]]:  # type: ignore[override]
+        return ((surface, list(keys)) for _, (surface, keys) in self._automaton.items())
+
+
 class Gazetteer:
     """Units by key, surface forms by string, and the automaton over all surfaces."""
 
     def __init__(self, units: dict[str, Unit], surfaces: dict[str, list[str]]) -> None:
-        self.units = units
-        self.surfaces = surfaces
+        self.units = UnitTable({k: (u.name, u.level, u.parent, u.code) for k, u in units.items()})
         self.automaton = ahocorasick.Automaton()
         for surface, keys in surfaces.items():
             self.automaton.add_word(surface, (surface, tuple(keys)))
         if surfaces:
             self.automaton.make_automaton()
+        self.surfaces = SurfaceView(self.automaton)
+
+    def __getstate__(self) -> dict:
+        return {"rows": self.units._rows, "automaton": self.automaton}
+
+    def __setstate__(self, state: dict) -> None:
+        self.units = UnitTable(state["rows"])
+        self.automaton = state["automaton"]
+        self.surfaces = SurfaceView(self.automaton)
 
     def iter(self, text: str):  # noqa: ANN201 - yields (end, (surface, keys)) from pyahocorasick
         """Every surface form in `text`, as (index of its last character, (surface, keys))."""
-        return self.automaton.iter(text) if self.surfaces else iter(())
+        return self.automaton.iter(text) if len(self.automaton) else iter(())
 
     def ancestors(self, key: str) -> list[str]:
         """Keys of the units above `key`, nearest first."""
@@ -117,7 +176,7 @@ def _build(root: Path) -> Gazetteer:
 
 
 def _fingerprint(root: Path) -> str:
-    h = hashlib.sha1()
+    h = hashlib.sha1(f"format{CACHE_FORMAT}".encode())
     for p in sorted(root.glob("*.tsv")):
         st = p.stat()
         h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
