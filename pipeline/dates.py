@@ -25,6 +25,11 @@ PART = r"(?:上半年|下半年|前三季度|年初|年底|年末|初|底|末|�
 MONTH_PART = r"(?:上旬|中旬|下旬|初|底|末|份)"
 
 
+# A season with a year is a date (`今年入夏以来`); without one it is not (docs/ANNOTATION.md).
+SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
+SEASON_TERM = {"春": "spring_begins", "夏": "summer_begins", "秋": "autumn_begins", "冬": "winter_begins"}
+# After a bare festival name these make it an occasion, not a date (`国庆招待会`, `七夕节的诗意`).
+OCCASION_AFTER = set("的招晚祝活氛气档文")
 # Relative words resolved against the year under discussion rather than the publication year.
 DISCUSSED_YEAR_WORDS = {
     "上年": "previous",
@@ -60,6 +65,7 @@ class DateFinder:
             | (?P<reltop>今年|去年|明年|前年|上年)(?:(?:(?P<rmfrom>{MON})[至到—–\-~])?(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
             | (?:(?P<m2from>{MON})[至到—–\-~])?(?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?:(?P<m4>{MON})月)?(?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART})|[至到—\-](?P<m2to>{MON}|{CN_MON})月)?
             | (?P<cent>上世纪|20世纪|二十世纪)(?P<dec>[一二三四五六七八九]十)年代
+            | (?P<sy>今年|去年|明年|{YEAR}年)(?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
             | (?P<festyear>今年|去年|明年)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
             | (?P<ahead>临近)(?P<fest2>{fest_names})
             | (?P<thismonth>这个月|本月|上个月|上月|下个月)
@@ -94,6 +100,8 @@ class DateFinder:
                 continue
             span_text = text[s:e]
             if span_text in self.not_dates:
+                continue
+            if m.group("fest") and not m.group("fwin") and not m.group("festyear") and text[e : e + 1] in OCCASION_AFTER:
                 continue
             start, end, vague = self.resolve(m, published, discussed)
             if m.group("prefix"):
@@ -165,6 +173,16 @@ class DateFinder:
                 to = int(g["m2to"]) if g["m2to"].isdigit() else int(chinese(g["m2to"]))
                 end = _month_end(p.year, to)
             return start, end, vague
+        if g["season"]:
+            year = int(g["sy"][:4]) if g["sy"][0].isdigit() else p.year + {"今年": 0, "去年": -1, "明年": 1}[g["sy"]]
+            first = SEASON_START[g["season"][-1]]
+            start = date(year, first, 1)
+            if g["season"].startswith("入"):
+                term = self.lunar[SEASON_TERM[g["season"][-1]]].get(year)
+                start = date.fromisoformat(f"{year}-{term}") if term else start
+            end_month = first + 2
+            end = _month_end(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1)
+            return start, end, False
         if g["fest"] or g["fest2"]:
             shift = {"去年": -1, "明年": 1}.get(g["festyear"] or "", 0)
             name = g["fest"] or g["fest2"]

@@ -68,7 +68,7 @@ class FigureFinder:
             (?P<pct_cn>百分之(?P<pct_num>{AR}|{CN_DECIMAL})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{CN_DECIMAL}))?)
           | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))
           | (?P<cfrac>(?P<cden>{AR}|{CN})分之(?P<cnum>{AR}|{CN}))
-          | (?P<half>一半多?)
+          | (?P<half>一半多?|半数)
           | (?P<big>(?P<bnum>{CN}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
           | (?P<num>{number})(?P<more>多|余|几)?(?P<mult>{MULT})?(?P<more2>多|余)?
             (?:(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{MULT})?)?

@@ -41,7 +41,7 @@ FUNCTION_CHARS = set("的了和与及等在各全该本共是为把将对从向�
 CITY_WORD_AFTER = set("民场值面")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
 NAME_CHAR = r"[^\P{Han}的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其我你他她它们个乡镇村区县市省]"
-UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,4}}?(?:镇|乡|街道)")
+UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,3}}?(?:镇|乡|街道)")
 UNKNOWN_VILLAGE = regex.compile(rf"{NAME_CHAR}{{1,5}}?(?:村|社区)(?!民|委|级|干部|集体)")
 # What may follow a run of one-character abbreviations for it to stand alone.
 ABBREVIATION_AFTER = regex.compile(
