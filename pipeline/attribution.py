@@ -47,7 +47,7 @@ DEICTIC_LEVELS = {
 }
 # A date right after these is the base of a comparison, not the figure's period.
 ORGANISATION_AFTER = regex.compile(
-    r"[^，。、；：！？\n“”]{0,12}?(?:公司|集团|有限|银行|大学|学院|医院|学校|酒店|商会|协会|研究院|研究所)"
+    r"[^，。、；：！？\n“”借通在对向为和与是的了把将从以及等由被]{0,8}?(?:公司|集团|有限|银行|大学|学院|医院|学校|酒店|商会|协会|研究院|研究所)"
 )
 COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|与)$")
 # A paragraph this long is running text, not a title, byline or caption.
