@@ -23,6 +23,8 @@ MULT = r"万亿|千万|百万|万|亿|千|百"
 RANGE_SEP = r"至|到|—|–|－|-|~|～"
 # Characters before a numeral that make it part of a word, not a count (`统一`, `唯一`).
 WORD_BEFORE = set("第统唯万之单均专")
+# Chinese numerals ending in 万/亿 that are words, not counts (`千万不要`, `亿万人民`).
+BARE_NOT_COUNTS = {"千万", "万万", "亿万", "百万", "十万", "千千万万"}
 # Count units an article-like 一 goes with (`一项新课题`, `一名基层党员`).
 ARTICLE_UNITS_KINDS = {"count"}
 TIME_KINDS = {"duration", "age"}
@@ -63,6 +65,9 @@ class FigureFinder:
         unit_alt = "|".join(regex.escape(u) for u in units)
         nouns = "|".join(sorted(self.counted_nouns, key=len, reverse=True))
         number = rf"(?:{AR}|{VAGUE}|{CN_DECIMAL})"
+        # A unit that starts with a multiplier character (`千米`, `千克`) is the unit, not 千 + 米.
+        mult_units = "|".join(regex.escape(u) for u in units if u[0] in "百千万亿")
+        mult = rf"(?!(?:{mult_units}))(?:{MULT})" if mult_units else MULT
         self.pattern = regex.compile(
             rf"""
             (?P<pct_cn>百分之(?P<pct_num>{AR}|{CN_DECIMAL})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{CN_DECIMAL}))?)
@@ -70,8 +75,8 @@ class FigureFinder:
           | (?P<cfrac>(?P<cden>{AR}|{CN})分之(?P<cnum>{AR}|{CN}))
           | (?P<half>一半多?|半数)
           | (?P<big>(?P<bnum>{CN}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
-          | (?P<num>{number})(?P<more>多|余|几)?(?P<mult>{MULT})?(?P<more2>多|余)?
-            (?:(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{MULT})?)?
+          | (?P<num>{number})(?P<more>多|余|几)?(?P<mult>{mult})?(?P<more2>多|余)?
+            (?:(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{mult})?)?
             (?:(?P<unit>{unit_alt})|(?P<noun>{nouns}))?
             (?P<trail>以上|以下|以内|之内|左右|上下|多|余)?
             """,
@@ -156,7 +161,8 @@ class FigureFinder:
             qualifier = self.trailing[g["trail"]] or None
         if regex.fullmatch(r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几", num):
             qualifier = "more_than"
-        if unit is None and not g["mult"] and kind is None:
+        bare_cn_count = regex.fullmatch(CN, num) and num[-1] in "万亿" and len(num) >= 2 and num not in BARE_NOT_COUNTS
+        if unit is None and not g["mult"] and kind is None and not bare_cn_count:
             return None
         return Quantity(lo, hi, unit, qualifier, kind)
 
