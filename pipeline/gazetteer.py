@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,28 +37,48 @@ class Unit:
     code: str
 
 
+def is_village(key: str) -> bool:
+    """Village-level keys are 12-digit codes not ending in 000 (the code says so; no lookup needed)."""
+    return len(key) == 12 and key.isdigit() and not key.endswith("000")
+
+
 class UnitTable(Mapping[str, Unit]):
     """Units by key, kept as plain tuples and made into `Unit` objects on access.
 
     660,000 dataclass instances take seconds to unpickle; tuples take a fraction
-    of that, and a document only ever looks at a few dozen units.
+    of that, and a document only ever looks at a few dozen units. The 618,000
+    village rows live in a file of their own, read the first time a village is
+    looked up, so a text that names none starts fast.
     """
 
-    def __init__(self, rows: dict[str, tuple[str, str, str | None, str]]) -> None:
+    def __init__(self, rows: dict[str, tuple[str, str, str | None, str]], villages: Callable[[], dict] | None = None) -> None:
         self._rows = rows
+        self._villages_loader = villages
+        self._villages: dict[str, tuple[str, str, str | None, str]] | None = None if villages else {}
+
+    def _village_rows(self) -> dict[str, tuple[str, str, str | None, str]]:
+        if self._villages is None:
+            self._villages = self._villages_loader() if self._villages_loader else {}
+        return self._villages
+
+    def _row(self, key: str) -> tuple[str, str, str | None, str]:
+        if key in self._rows:
+            return self._rows[key]
+        return self._village_rows()[key]
 
     def __getitem__(self, key: str) -> Unit:
-        name, level, parent, code = self._rows[key]
+        name, level, parent, code = self._row(key)
         return Unit(key, name, level, parent, code)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._rows
+        return key in self._rows or (isinstance(key, str) and is_village(key) and key in self._village_rows())
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
+        yield from self._rows
+        yield from self._village_rows()
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._rows) + len(self._village_rows())
 
 
 class SurfaceView(Mapping[str, list[str]]):
@@ -90,7 +110,9 @@ class Gazetteer:
     """Units by key, surface forms by string, and the automaton over all surfaces."""
 
     def __init__(self, units: dict[str, Unit], surfaces: dict[str, list[str]]) -> None:
-        self.units = UnitTable({k: (u.name, u.level, u.parent, u.code) for k, u in units.items()})
+        rows = {k: (u.name, u.level, u.parent, u.code) for k, u in units.items()}
+        self.units = UnitTable({k: v for k, v in rows.items() if not is_village(k)})
+        self.units._villages = {k: v for k, v in rows.items() if is_village(k)}
         self.automaton = ahocorasick.Automaton()
         for surface, keys in surfaces.items():
             self.automaton.add_word(surface, (surface, tuple(keys)))
@@ -99,10 +121,11 @@ class Gazetteer:
         self.surfaces = SurfaceView(self.automaton)
 
     def __getstate__(self) -> dict:
+        """Pickled without the village rows: `save` writes those to a file of their own."""
         return {"rows": self.units._rows, "automaton": self.automaton}
 
     def __setstate__(self, state: dict) -> None:
-        self.units = UnitTable(state["rows"])
+        self.units = UnitTable(state["rows"], villages=lambda: {})
         self.automaton = state["automaton"]
         self.surfaces = SurfaceView(self.automaton)
 
@@ -186,29 +209,43 @@ def _fingerprint(root: Path) -> str:
 _LOADED: dict[Path, Gazetteer] = {}
 
 
+def _read_pickle(path: Path) -> dict:
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def _write_pickle(path: Path, obj: object) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with open(tmp, "wb") as f:
+        pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
 def load_gazetteer(root: Path | None = None) -> Gazetteer:
     """The gazetteer of `root` (default `rules/places`), from the pickle cache when it is fresh."""
     root = root or RULES_DIR / "places"
     if root in _LOADED:
         return _LOADED[root]
-    cache = CACHE_DIR / f"gazetteer-{_fingerprint(root)}.pkl"
+    fingerprint = _fingerprint(root)
+    cache = CACHE_DIR / f"gazetteer-{fingerprint}.pkl"
+    village_cache = CACHE_DIR / f"gazetteer-{fingerprint}-villages.pkl"
     gaz = None
-    if cache.exists():
+    if cache.exists() and village_cache.exists():
         try:
             with open(cache, "rb") as f:
                 gaz = pickle.load(f)
+            gaz.units._villages_loader = lambda: _read_pickle(village_cache)
+            gaz.units._villages = None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             gaz = None
     if gaz is None:
         gaz = _build(root)
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".tmp{os.getpid()}")
-            with open(tmp, "wb") as f:
-                pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
+            _write_pickle(village_cache, gaz.units._village_rows())
+            _write_pickle(cache, gaz)
             for old in CACHE_DIR.glob("gazetteer-*.pkl"):
-                if old != cache:
+                if old not in (cache, village_cache):
                     old.unlink(missing_ok=True)  # caches of earlier rules are never read again
         except OSError:
             pass  # a read-only home still works, only slower to start

@@ -16,7 +16,7 @@ import tomllib
 import regex
 
 from .entities import Entity
-from .gazetteer import Gazetteer, Unit
+from .gazetteer import Gazetteer, Unit, is_village
 from .rules import Rules
 
 LEVEL_RANK = {
@@ -67,7 +67,11 @@ class PlaceFinder:
                 self.abbreviations[cells[0]] = cells[1]
         chars = "".join(self.abbreviations)
         self.abbreviation_run = regex.compile(rf"[{chars}]{{2,4}}(?={ABBREVIATION_AFTER.pattern})")
-        self.by_name = {u.name: k for k, u in gazetteer.units.items() if u.level in ("province",)}
+        # Province keys of the abbreviated names (looked up by name: scanning every unit is slow).
+        self.by_name = {
+            name: next((k for k in gazetteer.surfaces.get(name, []) if gazetteer.units[k].level == "province"), None)
+            for name in set(self.abbreviations.values())
+        }
 
     def _matches(self, text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Longest non-overlapping matches, left to right."""
@@ -97,9 +101,7 @@ class PlaceFinder:
         # Units named unambiguously above village level form the document's context.
         context: set[str] = set()
         for _, _, surface, keys in matches:
-            upper = [
-                k for k in keys if self.gaz.units[k].level != "village" and not self._needs_context(surface, self.gaz.units[k])
-            ]
+            upper = [k for k in keys if not is_village(k) and not self._needs_context(surface, self.gaz.units[k])]
             if len(upper) == 1:
                 context.add(upper[0])
                 context.update(self.gaz.ancestors(upper[0]))
@@ -188,6 +190,13 @@ class PlaceFinder:
 
     def _resolve(self, keys: tuple[str, ...], chained: str | None, context: set[str]) -> tuple[str | None, list[str]]:
         """One unit for a surface form, or (None, candidates) when the text cannot decide."""
+        if not chained:
+            # Villages matter only when nothing else has the name and a unit above them is named:
+            # checked on the codes first, so the village table is read only when it can help.
+            upper = [k for k in keys if not is_village(k)]
+            if not upper and not any(k[:9] + "000" in context or k[:6] + "000000" in context for k in keys):
+                return None, []
+            keys = tuple(upper) or keys
         units: list[Unit] = [self.gaz.units[k] for k in keys]
         villages = [u for u in units if u.level == "village"]
         others = [u for u in units if u.level != "village"]
