@@ -26,6 +26,9 @@ CLOSING_QUOTES = set('”’」』"')
 MID_SENTENCE = set("，,、“‘「《（(：:—-")
 # Punctuation that a headline does not contain (quotes, dashes and colons it may).
 TITLE_BREAKERS = set("，,。、；;！!？?")
+# Line breaks: those `str.splitlines` knows (CR alone, CR LF, NEL, line and paragraph separators,
+# vertical tab, form feed, file/group/record separators), not only LF.
+LINE_BREAK = regex.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 # A line starting like this opens a news item (so the line before it ends a paragraph).
@@ -47,7 +50,10 @@ def is_cjk(ch: str) -> bool:
 
 
 def normalise_char(ch: str) -> str:
-    """Full-width ASCII to half-width, ideographic space to space, zero-width and controls to ''."""
+    """Full-width ASCII to half-width, every space (ideographic, no-break, thin…) to space, zero-width and controls to ''.
+
+    Line breaks are not characters here: `clean` splits lines at them first.
+    """
     if ch in ZERO_WIDTH:
         return ""
     o = ord(ch)
@@ -56,11 +62,12 @@ def normalise_char(ch: str) -> str:
         if half.isalnum() or half in "%.+-/~":
             return half
         return ch
-    if ch == "\u3000" or ch == "\u00a0":
-        return " "
     if ch in "\n\t ":
         return ch
-    if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+    category = unicodedata.category(ch)
+    if category == "Zs":
+        return " "
+    if category in ("Cc", "Cs", "Co", "Cn"):
         return ""
     return ch
 
@@ -103,11 +110,16 @@ def _clean_line(raw: str, base: int) -> list[tuple[str, int]]:
         n = normalise_char(ch)
         if n:
             chars.append((n, base + i))
+    # The next character that is not a space, for every position (one pass from the right, not a scan per space).
+    following = [""] * (len(chars) + 1)
+    for i in range(len(chars) - 1, -1, -1):
+        c = chars[i][0]
+        following[i] = following[i + 1] if c in " \t" else c
     out: list[tuple[str, int]] = []
     for i, (ch, pos) in enumerate(chars):
         if ch in " \t":
             left = out[-1][0] if out else ""
-            right = next((c for c, _ in chars[i + 1 :] if c not in " \t"), "")
+            right = following[i + 1]
             if left and right and _keep_space(left, right) and out[-1][0] != " ":
                 out.append((" ", pos))
             continue
@@ -171,14 +183,14 @@ def clean(raw: str) -> CleanText:
     lines: list[_Line] = []
     breaks: list[int] = []  # source offset of the line break after each kept line
     pos = 0
-    for raw_line in raw.split("\n"):
-        chars = _clean_line(raw_line, pos)
-        end = pos + len(raw_line)
+    for m in LINE_BREAK.finditer(raw + "\n"):
+        end = m.start()
+        chars = _clean_line(raw[pos:end], pos)
         if chars:
             heading = chars[0][0] == "#"
             lines.append(_Line(chars, heading))
             breaks.append(end)
-        pos = end + 1
+        pos = m.end()
     out_chars: list[str] = []
     offsets: list[int] = []
     for i, line in enumerate(lines):

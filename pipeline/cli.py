@@ -57,23 +57,54 @@ def _summary_lines(summary, out: Path) -> None:  # noqa: ANN001 - pipeline.inges
 )
 @click.option("--published", callback=_date, help="Publication date for sources that carry none (YYYY-MM-DD).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no per-file messages.")
-def ingest(paths: tuple[str, ...], out: Path, published: date | None, quiet: bool) -> None:
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes for extraction (default: every core); with --engine dask, workers of the local cluster.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; dask: a Dask cluster (--scheduler, else a LocalCluster).",
+)
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run extraction on this Dask scheduler's cluster (implies --engine dask).")
+def ingest(
+    paths: tuple[str, ...], out: Path, published: date | None, quiet: bool, workers: int | None, engine: str, scheduler: str | None
+) -> None:
     """Clean, split and extract PATHS (files, directories, or - for stdin) into the Parquet dataset OUT.
 
     Sources already in the dataset unchanged are skipped; changed ones replace
-    their old rows. Exit 3 when some inputs could not be read, 4 when another
-    ingest holds the dataset.
+    their old rows. The dataset is the same whatever the engine and number of
+    workers. Exit 3 when some inputs could not be read (or extracted), 4 when
+    another ingest holds the dataset.
     """
     from .dataset import DatasetLocked
     from .ingest import ingest as run
+    from .parallel import default_workers
 
     progress = not quiet and sys.stderr.isatty() and not (len(paths) == 1 and Path(paths[0]).is_file())
     warn = None if quiet else (lambda msg: click.echo(f"zhnews: {msg}", err=True))
     try:
-        summary = run(list(paths), out, published, progress=progress, warn=warn)
+        summary = run(
+            list(paths),
+            out,
+            published,
+            progress=progress,
+            warn=warn,
+            workers=workers or default_workers(),
+            engine=engine,
+            scheduler=scheduler,
+        )
     except DatasetLocked as err:
         click.echo(f"zhnews: {err}", err=True)
         sys.exit(EXIT_LOCKED)
+    except (RuntimeError, OSError) as err:  # the Dask engine: not installed, scheduler unreachable, rules differ
+        if engine == "local" and not scheduler:
+            raise
+        raise click.UsageError(str(err)) from err
     _summary_lines(summary, out)
     if summary.errors:
         sys.exit(EXIT_INPUT_ERRORS)
@@ -158,6 +189,7 @@ def extract(file: str, published: date | None, fmt: str) -> None:
 )
 @click.option("--tolerance", default=0.005, show_default=True, help="How far below the baseline a score may fall.")
 @click.option("--write-baseline", type=click.Path(path_type=Path), help="Store the current scores as a baseline file.")
+@click.option("--report", "report_html", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as an HTML page.")
 def eval_cmd(
     gold: tuple[str, ...],
     errors: bool,
@@ -165,6 +197,7 @@ def eval_cmd(
     baseline: Path | None,
     tolerance: float,
     write_baseline: Path | None,
+    report_html: Path | None = None,
 ) -> None:
     """Score the extractors on gold files (format: docs/ANNOTATION.md)."""
     from .evaluate import GoldError, evaluate, load_gold, regressions
@@ -176,6 +209,10 @@ def eval_cmd(
             docs += load_gold(g)
     except GoldError as err:
         raise click.UsageError(str(err)) from err
+    if report_html:
+        from .views import RecordingRun
+
+        run = RecordingRun(run)
     report = evaluate(docs, run)
     scores = report.scores()
     if errors:
@@ -200,6 +237,10 @@ def eval_cmd(
         )
     if json_out:
         json_out.write_text(json.dumps(scores, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if report_html:
+        from .views import write_eval_report
+
+        click.echo(f"report written to {write_eval_report(report_html, docs, report, run, gold)}")
     if write_baseline:
         write_baseline.write_text(json.dumps(scores, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         click.echo(f"baseline written to {write_baseline}")
@@ -459,6 +500,69 @@ def stats(dataset: Path) -> None:
     _, rows = ds.relation("SELECT min(published), max(published), count(DISTINCT rules_version) FROM articles")
     lo, hi, versions = rows[0]
     click.echo(f"published: {lo} .. {hi}; rules versions: {versions}")
+
+
+# ---- browsing: export, serve, show (pipeline/export.py, web.py, views.py)
+
+
+@main.command("export")
+@click.option("--sqlite", "sqlite_out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file to write.")
+@DATASET_OPTION
+def export_cmd(sqlite_out: Path, dataset: Path) -> None:
+    """Write the dataset as an SQLite database: keys, indexes, full-text search (docs in pipeline/export.py)."""
+    from .export import export_sqlite
+
+    summary = export_sqlite(_open(dataset), sqlite_out)
+    click.echo(summary.line())
+
+
+@main.command()
+@DATASET_OPTION
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default is reachable from this machine only.")
+def serve(dataset: Path, port: int, host: str) -> None:
+    """Browse the dataset in Datasette, with article views at /-/zhnews/article/<article_id> and charts at /-/zhnews/."""
+    from .web import serve as run
+
+    _open(dataset)  # a usage error when there is no dataset
+    run(dataset, host=host, port=port, echo=lambda msg: click.echo(msg, err=True))
+
+
+@main.command()
+@click.argument("target")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the page to this HTML file.")
+@DATASET_OPTION
+@click.option("--published", callback=_date, help="Publication date for a FILE that carries none (YYYY-MM-DD).")
+def show(target: str, html_out: Path | None, dataset: Path, published: date | None) -> None:
+    """Show an article with its entities highlighted: TARGET is an article id (or its start) in the dataset, or a FILE to extract."""
+    from . import views
+
+    if target == "-" or Path(target).is_file():
+        found, errors = views.views_of_file(target, published)
+        for e in errors:
+            click.echo(f"zhnews: {e}", err=True)
+        if not found:
+            sys.exit(EXIT_INPUT_ERRORS)
+        page = views.file_page(target, found)
+    else:
+        if "/" in target or Path(target).suffix:
+            raise click.UsageError(f"{target}: no such file")
+        ds = _open(dataset)
+        ids = views.find_article_ids(ds, target)
+        if not ids:
+            raise click.UsageError(f"{target!r} is neither a file nor an article id in {dataset}")
+        if len(ids) > 1:
+            raise click.UsageError(f"{target!r} starts {len(ids)} article ids: {', '.join(ids[:5])}…")
+        found = [views.view_from_dataset(ds, ids[0])]
+        page = views.article_page(found[0])
+    if html_out:
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        html_out.write_text(page, encoding="utf-8")
+        n = sum(len(v.entities) for v in found)
+        click.echo(f"{len(found)} articles, {n} entities → {html_out}", err=True)
+        return
+    colour = sys.stdout.isatty()
+    click.echo("\n\n".join(views.terminal_text(v, colour) for v in found))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ string alone (`parse_quantity("1.2万余次")`).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import regex
@@ -17,6 +18,10 @@ from .rules import Rules
 
 AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 CN = r"[零〇一二两三四五六七八九十百千万亿]+"
+CN_RE = regex.compile(CN)
+VAGUE_RE = regex.compile(r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几")
+YEAR_RE = regex.compile(r"(?:19|20)\d\d")
+METRIC_TAIL = regex.compile(r"[\p{Han}（）()A-Za-z]{1,12}")
 CN_DECIMAL = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几"
 MULT = r"万亿|千万|百万|万|亿|千|百"
@@ -130,9 +135,9 @@ class FigureFinder:
                 return None
         num = g["num"]
         written_unit = g["unit"] or g["noun"]
-        if g["noun"] and not regex.fullmatch(CN, num):
+        if g["noun"] and not CN_RE.fullmatch(num):
             return None  # `2省` is rare and ambiguous; counted nouns follow Chinese numerals
-        pair = approx_pair(num) if regex.fullmatch(CN, num) else None
+        pair = approx_pair(num) if CN_RE.fullmatch(num) else None
         try:
             if pair:
                 lo, hi = pair
@@ -141,7 +146,7 @@ class FigureFinder:
             if g["num2"]:
                 hi = parse_number(g["num2"]) * (MULTIPLIERS[g["mult2"]] if g["mult2"] else 1.0)
                 tail = g["num2"][-1]
-                if not g["mult"] and tail in "万亿千百" and regex.fullmatch(CN, num) and num[-1] not in "万亿千百十":
+                if not g["mult"] and tail in "万亿千百" and CN_RE.fullmatch(num) and num[-1] not in "万亿千百十":
                     lo *= MULTIPLIERS[tail]  # `两到三万`: 20000 to 30000
         except NumberError:
             return None
@@ -159,9 +164,9 @@ class FigureFinder:
             qualifier = "more_than"
         if g["trail"]:
             qualifier = self.trailing[g["trail"]] or None
-        if regex.fullmatch(r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几", num):
+        if VAGUE_RE.fullmatch(num):
             qualifier = "more_than"
-        bare_cn_count = regex.fullmatch(CN, num) and num[-1] in "万亿" and len(num) >= 2 and num not in BARE_NOT_COUNTS
+        bare_cn_count = CN_RE.fullmatch(num) and num[-1] in "万亿" and len(num) >= 2 and num not in BARE_NOT_COUNTS
         if unit is None and not g["mult"] and kind is None and not bare_cn_count:
             return None
         return Quantity(lo, hi, unit, qualifier, kind)
@@ -174,22 +179,23 @@ class FigureFinder:
         """
         blocked = [(m.start(), m.end()) for m in self.stop_pattern.finditer(text)] if self.stop_phrases else []
         blocked += [m.span() for m in QUOTED_LABEL.finditer(text)]
+        spans = SpanIndex(excluded + blocked)
         out: list[Entity] = []
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e - s == 0:
                 continue
-            if any(a < e and s < b for a, b in excluded + blocked):
+            if spans.overlaps(s, e):
                 continue
             num = m.group("num") or m.group("bnum") or ""
-            if s and text[s - 1] in WORD_BEFORE and (text[s - 1] == "第" or regex.match(CN, num)):
+            if s and text[s - 1] in WORD_BEFORE and (text[s - 1] == "第" or CN_RE.match(num)):
                 continue  # `第3轮`, `统一`: ordinals and words, not counts
             if text[max(0, s - 2) : s] in ("星期", "礼拜") or (s and text[s - 1] == "每"):
                 continue  # `星期五`; `每三台…`: the base of a rate, not a count
             unit_start = m.start("unit") if m.group("unit") else e
             if self.label_after.match(text, unit_start):
                 continue  # `九年级`, `50周年`, `十四届一次会议`: labels and ordinals
-            if m.group("unit") == "年" and (regex.fullmatch(r"(?:19|20)\d\d", num) or num in ("百", "千", "万")):
+            if m.group("unit") == "年" and (YEAR_RE.fullmatch(num) or num in ("百", "千", "万")):
                 continue  # a year is a DATE; `千年古村`, `百年变局` are epithets
             if (
                 s
@@ -226,6 +232,25 @@ class FigureFinder:
         return out
 
 
+class SpanIndex:
+    """Spans to skip, merged and sorted once, so each candidate is checked by bisection, not against all."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Whether [s, e) overlaps a span (touching ends do not count)."""
+        i = bisect.bisect_right(self.starts, e - 1) - 1
+        return i >= 0 and self.ends[i] > s
+
+
 def _tidy(v: float) -> float:
     """Round away float noise (`214.46 * 1e8`)."""
     return float(round(v, 6))
@@ -234,7 +259,7 @@ def _tidy(v: float) -> float:
 def _metric(text: str, s: int, e: int, q: Quantity) -> str | None:
     """What is counted: the noun phrase after a measure word, else the subject before the figure."""
     if q.kind == "count" and q.unit and len(q.unit) <= 2:
-        tail = regex.match(r"[\p{Han}（）()A-Za-z]{1,12}", text[e : e + 12])
+        tail = METRIC_TAIL.match(text[e : e + 12])
         if tail:
             words = tail.group(0)
             cut = min((words.find(c) for c in "的和与及等在是为" if words.find(c) > 0), default=len(words))

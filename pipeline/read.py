@@ -2,19 +2,32 @@
 
 Every input path yields either documents (`RawDoc`) or one `ReadError` per
 problem, never an exception: a batch must go on past a bad file and report it.
+
+Resource limits (set in the environment, or by assigning the module constants):
+
+- `ZHNEWS_MAX_DOC_CHARS` (`MAX_DOC_CHARS`, default 5,000,000 characters, 5 MB of
+  ASCII text): a document longer than this is split into parts of at most that
+  many characters, cut at a blank line, else at a line break, else at a sentence
+  end; one with no such break within the limit (a 50 MB single line of junk) is
+  rejected with a one-line error. Parts are documents of their own (`RawDoc.part`).
+- `ZHNEWS_MAX_FILE_BYTES` (`MAX_FILE_BYTES`, default 256 MiB): a larger file is
+  rejected before it is read, so no single input can exhaust memory.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import charset_normalizer
+import regex
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -29,6 +42,30 @@ SKIP_MARKER = ".zhnews-skip"
 CJK_ENCODINGS = ("gb18030", "big5")
 
 
+def _env_int(name: str, default: int) -> int:
+    """A positive integer from the environment; the default when unset or not a positive integer."""
+    try:
+        value = int(os.environ.get(name, "").replace("_", "").replace(",", ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+# See the module docstring. Read at call time from these constants, so tests (and callers) may assign them.
+MAX_DOC_CHARS = _env_int("ZHNEWS_MAX_DOC_CHARS", 5_000_000)
+MAX_FILE_BYTES = _env_int("ZHNEWS_MAX_FILE_BYTES", 256 * 1024 * 1024)
+# UTF-8 with a few bad bytes is still UTF-8 (replaced by U+FFFD) when it has at least this many
+# valid non-ASCII characters per bad byte; GBK read as UTF-8 has almost none.
+UTF8_GOOD_PER_BAD = 50
+SURROGATES = regex.compile(r"[\ud800-\udfff]")
+# Where a too-long document may be cut, best first: a blank line, a line break after a sentence
+# end, any line break, a sentence end. Searched backwards from the limit.
+SPLIT_POINTS = [
+    regex.compile(p, regex.REVERSE)
+    for p in (r"\n[ \t\u3000\r]*\n", r"[。！？!?；;…][”’」』\"]?[ \t\u3000\r]*\n", r"\n", r"[。！？!?；;][”’」』\"]?")
+]
+
+
 @dataclass(frozen=True)
 class RawDoc:
     """One source document before cleaning. `text` is what offsets refer to."""
@@ -41,6 +78,8 @@ class RawDoc:
     line: int | None = None  # line number in a JSON Lines file
     encoding: str = "utf-8"
     fmt: str = "text"  # text | html | jsonl
+    part: int | None = None  # 1, 2, … when a document longer than MAX_DOC_CHARS was split; else None
+    part_start: int = 0  # where this part's text starts in the whole document's text
 
 
 @dataclass(frozen=True)
@@ -56,27 +95,58 @@ class ReadError:
         return f"{where}: {self.reason}"
 
 
+def _decode_strict(data: bytes, encoding: str) -> str:
+    """Decode strictly, except that a character cut off at the very end (a truncated file) is dropped."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        if err.end >= len(data) and err.reason in ("unexpected end of data", "truncated data", "incomplete multibyte sequence"):
+            return data[: err.start].decode(encoding)
+        raise
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few corrupt bytes (each replaced by U+FFFD), or None when it does not look like UTF-8 at all."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")  # valid non-ASCII characters
+    return text if bad * UTF8_GOOD_PER_BAD <= good else None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes of Chinese text, detecting the encoding; raise ValueError if none fits.
+    """Decode bytes of Chinese text, detecting the encoding; raise ValueError (one line) if none fits.
 
     BOMs decide first; then strict UTF-8; then the CJK legacy encodings, where
     charset-normalizer arbitrates between those that decode without error
-    (GB18030 decodes almost anything, so a clean decode alone proves little).
+    (GB18030 decodes almost anything, so a clean decode alone proves little);
+    then UTF-8 with a few corrupt bytes replaced. A file cut short inside its
+    last character is read without that character.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return _decode_strict(data, "utf-16"), "utf-16"
+        except UnicodeDecodeError as err:
+            raise ValueError(
+                f"starts with a UTF-16 byte-order mark but is not valid UTF-16 ({err.reason} at byte {err.start})"
+            ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return _decode_strict(data[3:], "utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]  # a UTF-8 mark on a file that is not UTF-8 (a mislabelled GBK file): detect the rest
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _decode_strict(data, "utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     fitting = []
     for enc in CJK_ENCODINGS:
         try:
-            fitting.append((enc, data.decode(enc)))
+            fitting.append((enc, _decode_strict(data, enc)))
         except UnicodeDecodeError:
             continue
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly, "utf-8"  # a UTF-8 file with a few corrupt bytes, not mojibake in another encoding
     if not fitting:
         raise ValueError("not decodable as UTF-8, GB18030/GBK or Big5")
     if len(fitting) == 1:
@@ -90,21 +160,104 @@ def decode(data: bytes) -> tuple[str, str]:
     return fitting[0][1], fitting[0][0]
 
 
+BINARY_SIGNATURES = {
+    b"\x89PNG": "PNG image",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"%PDF": "PDF document",
+    b"PK\x03\x04": "ZIP archive or Office document",
+    b"\x7fELF": "executable",
+    b"\x1f\x8b": "gzip archive",
+}
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What binary data is ("PNG image", "NUL bytes"…), or None for data that may be text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 carries NULs legitimately
+    for signature, kind in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            return kind
+    return "NUL bytes" if b"\x00" in data[:8192] else None
+
+
 def looks_binary(data: bytes) -> bool:
     """True for data that is no text file: NUL bytes, or a known binary signature."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False  # UTF-16 carries NULs legitimately
-    signatures = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x7fELF")
-    return data.startswith(signatures) or b"\x00" in data[:8192]
+    return binary_kind(data) is not None
+
+
+class _VisibleText(HTMLParser):
+    """All text a browser would show outside scripts and styles, a line per block; any nesting depth."""
+
+    HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "select"}
+    BLOCKS = {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+        "table", "td", "th", "tr", "ul",
+    }  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden = 0
+        self.in_title = False
+        self.parts: list[str] = []
+        self.title: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
+        if tag == "body":
+            self.hidden = 0  # a <head> left open ends where the body starts
+        elif tag == "title":
+            self.in_title = True
+        elif tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> tuple[str, str | None]:
+    """Text and title of an HTML page without trafilatura: every visible line, white space collapsed."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    title = " ".join("".join(parser.title).split()) or None
+    return "\n".join(line for line in lines if line), title
 
 
 def html_main_text(html: str) -> tuple[str, str | None, date | None]:
-    """Main text, title and date of an HTML page, boilerplate removed (trafilatura)."""
+    """Main text, title and date of an HTML page, boilerplate removed (trafilatura).
+
+    When trafilatura finds nothing — markup nested deeper than lxml parses
+    (about 255 levels), a page over its size limit, markup it cannot parse —
+    the page's visible text outside scripts and styles is used instead, so
+    text is never dropped for the page's shape alone. Raises no exception.
+    """
     import trafilatura  # imported here: it is slow to load and only HTML needs it
 
-    doc = trafilatura.bare_extraction(html, favor_recall=True, with_metadata=True, include_comments=False)
+    try:
+        doc = trafilatura.bare_extraction(html, favor_recall=True, with_metadata=True, include_comments=False)
+    except (Exception, RecursionError):  # noqa: BLE001 - any parser failure falls back to the plain reading below
+        doc = None
     if doc is None or not (doc.text or "").strip():
-        return "", None, None
+        try:
+            text, title = visible_text(html)
+        except (Exception, RecursionError):  # noqa: BLE001
+            return "", None, None
+        return text, title, None
     published = None
     if doc.date:
         try:
@@ -126,15 +279,36 @@ def _parse_date(value: object) -> date | None:
         return None
 
 
+def _storable(value: str) -> str:
+    """`value` with lone surrogates (from JSON escapes like \\ud800) replaced by U+FFFD: UTF-8 and Parquet refuse them."""
+    return SURROGATES.sub("\ufffd", value)
+
+
+def _one_line(message: str, limit: int = 200) -> str:
+    line = " ".join(str(message).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
-    """One article per line: `text` required; `id`, `title`, `published`/`date`, `source` optional."""
-    for n, line in enumerate(text.splitlines(), 1):
+    """One article per line: `text` required; `id`, `title`, `published`/`date`, `source` optional.
+
+    Lines are separated by line feeds only (JSON strings may hold U+2028 and
+    other characters `str.splitlines` would break at); line numbers count them.
+    """
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as err:
             yield ReadError(source, f"not valid JSON ({err.msg})", n)
+            continue
+        except RecursionError:
+            yield ReadError(source, "not valid JSON for zhnews (nested too deeply)", n)
+            continue
+        except ValueError as err:  # an integer of more than 4,300 digits (Python's int_max_str_digits)
+            why = "a number of more than 4,300 digits" if "digits" in str(err) else _one_line(err)
+            yield ReadError(source, f"not valid JSON for zhnews ({why})", n)
             continue
         if not isinstance(rec, dict):
             yield ReadError(source, "a JSON Lines record must be an object", n)
@@ -146,39 +320,88 @@ def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
         if not body.strip():
             yield ReadError(source, "record has an empty `text`", n)
             continue
+        doc_id = rec.get("id")
+        title = rec.get("title")
         yield RawDoc(
-            source=str(rec.get("source") or source),
-            text=body,
-            doc_id=str(rec["id"]) if rec.get("id") is not None else None,
-            title=rec.get("title") if isinstance(rec.get("title"), str) else None,
+            source=_storable(str(rec.get("source") or source)),
+            text=_storable(body),
+            doc_id=_storable(str(doc_id)) if doc_id is not None and isinstance(doc_id, str | int | float) else None,
+            title=_storable(title) if isinstance(title, str) else None,
             published=_parse_date(rec.get("published", rec.get("date"))),
             line=n,
             fmt="jsonl",
         )
 
 
-def read_bytes(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]:
-    """Read one source's bytes according to its suffix."""
+def split_points(text: str, limit: int) -> list[int] | None:
+    """Offsets at which to cut `text` into parts of at most `limit` characters; None when it cannot be cut."""
+    cuts: list[int] = []
+    start = 0
+    while len(text) - start > limit:
+        hi = start + limit
+        cut = None
+        for lo in (start + limit // 2, start + 1):  # prefer a good break in the second half of the window
+            for point in SPLIT_POINTS:
+                m = point.search(text, lo, hi)
+                if m:
+                    cut = m.end()
+                    break
+            if cut:
+                break
+        if cut is None:
+            return None
+        cuts.append(cut)
+        start = cut
+    return cuts
+
+
+def limit_size(doc: RawDoc, limit: int | None = None, source: str | None = None) -> Iterator[RawDoc | ReadError]:
+    """`doc` itself, or its parts when its text is longer than `limit` (MAX_DOC_CHARS), or a ReadError naming `source`."""
+    limit = limit or MAX_DOC_CHARS
+    if len(doc.text) <= limit:
+        yield doc
+        return
+    cuts = split_points(doc.text, limit)
+    if cuts is None:
+        yield ReadError(
+            source or doc.source,
+            f"document of {len(doc.text):,} characters is over the {limit:,}-character limit (ZHNEWS_MAX_DOC_CHARS) "
+            "and has no line break or sentence end to split it at",
+            doc.line,
+        )
+        return
+    bounds = [0, *cuts, len(doc.text)]
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False), 1):
+        yield replace(doc, text=doc.text[a:b], part=k, part_start=a)
+
+
+def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]:
     if not data.strip():
         yield ReadError(source, "empty file")
         return
-    if looks_binary(data):
-        yield ReadError(source, "binary file, not text")
+    kind = binary_kind(data)
+    if kind:
+        yield ReadError(source, f"binary file, not text ({kind})")
         return
     try:
         text, encoding = decode(data)
     except ValueError as err:
-        yield ReadError(source, str(err))
+        yield ReadError(source, _one_line(err))
         return
+    del data
     if suffix in JSONL_SUFFIXES:
         yield from read_jsonl(source, text)
         return
-    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))):
+    if suffix in HTML_SUFFIXES or (
+        suffix not in TEXT_SUFFIXES and text[:1000].lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    ):
         body, title, published = html_main_text(text)
         if not body.strip():
             yield ReadError(source, "HTML page without main text")
             return
-        yield RawDoc(source, body, title=title, published=published, encoding=encoding, fmt="html")
+        yield RawDoc(
+            source, _storable(body), title=_storable(title) if title else None, published=published, encoding=encoding, fmt="html"
+        )
         return
     if not text.strip():
         yield ReadError(source, "no text")
@@ -186,35 +409,83 @@ def read_bytes(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadE
     yield RawDoc(source, text, encoding=encoding)
 
 
+def read_bytes(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]:
+    """Read one source's bytes according to its suffix: documents no longer than MAX_DOC_CHARS, or errors."""
+    for item in _read(source, data, suffix):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield from limit_size(item, source=source)
+
+
 def iter_files(path: Path) -> Iterator[Path | ReadError]:
-    """Files under `path`, recursively, in a stable order; symlink loops are reported, not followed."""
+    """Files under `path`, recursively, in a stable order; symlink loops and unreadable directories are reported."""
     if not path.exists():
         yield ReadError(str(path), "no such file or directory")
         return
     if path.is_file():
         yield path
         return
-    seen: set[str] = set()
-    for root, dirs, files in os.walk(path, followlinks=True):
+    seen: dict[str, str] = {}  # real path → the path it was first read under
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(path, followlinks=True, onerror=errors.append):
+        while errors:
+            err = errors.pop(0)
+            yield ReadError(str(err.filename or root), f"cannot read directory ({err.strerror or err})")
         real = os.path.realpath(root)
         if real in seen:
-            yield ReadError(root, "directory symlink loop, not followed")
+            parent = os.path.realpath(os.path.dirname(root.rstrip(os.sep)))
+            looped = parent == real or parent.startswith(real.rstrip(os.sep) + os.sep)
+            reason = "directory symlink loop, not followed" if looped else f"same directory as {seen[real]}, already read"
+            yield ReadError(root, reason)
             dirs[:] = []
             continue
-        seen.add(real)
+        seen[real] = root
         dirs.sort()
         dirs[:] = [d for d in dirs if not d.startswith(".") and not (Path(root) / d / SKIP_MARKER).exists()]
         for name in sorted(files):
             if name.startswith(".") or name in IGNORED_NAMES:
                 continue
             yield Path(root) / name  # unknown suffixes are read too: a binary is reported, not skipped
+    while errors:
+        err = errors.pop(0)
+        yield ReadError(str(err.filename or path), f"cannot read directory ({err.strerror or err})")
+
+
+def read_file(path: Path) -> bytes | ReadError:
+    """The bytes of one regular file no larger than MAX_FILE_BYTES, or why not (never blocks on a FIFO)."""
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            return ReadError(str(path), "is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            return ReadError(str(path), "not a regular file (device, FIFO or socket)")
+        if st.st_size > MAX_FILE_BYTES:
+            return ReadError(
+                str(path), f"file of {st.st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)"
+            )
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # a file growing while read stays within the limit
+        if len(data) > MAX_FILE_BYTES:
+            return ReadError(str(path), f"file is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
+        return data
+    except FileNotFoundError:
+        return ReadError(str(path), "no such file or directory")
+    except IsADirectoryError:
+        return ReadError(str(path), "is a directory")
+    except OSError as err:
+        return ReadError(str(path), f"cannot read ({_one_line(err.strerror or err)})")
 
 
 def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
     """(path, bytes) of every source file under the input paths (`-` is standard input), or why not."""
     for raw in paths:
         if raw == "-":
-            yield "-", sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES:
+                yield ReadError("-", f"standard input is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
+                continue
+            yield "-", data
             continue
         root = Path(raw)
         files = iter_files(root) if root.is_dir() else [root]
@@ -222,14 +493,8 @@ def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
             if isinstance(item, ReadError):
                 yield item
                 continue
-            try:
-                yield str(item), item.read_bytes()
-            except FileNotFoundError:
-                yield ReadError(str(item), "no such file or directory")
-            except IsADirectoryError:
-                yield ReadError(str(item), "is a directory")
-            except OSError as err:
-                yield ReadError(str(item), f"cannot read ({err.strerror or err})")
+            data = read_file(item)
+            yield data if isinstance(data, ReadError) else (str(item), data)
 
 
 def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:

@@ -46,6 +46,17 @@ def test_reingest_changes_nothing_byte_for_byte(corpus_dataset):
     assert _tree_digest(corpus_dataset) == before
 
 
+def test_worker_count_does_not_change_a_byte(corpus_dataset, tmp_path):
+    from pipeline.parallel import default_workers
+
+    # corpus_dataset was written with the default, every core; compare with one worker (or two on a one-core machine).
+    workers = "1" if default_workers() > 1 else "2"
+    out = tmp_path / "dataset"
+    r = _run("ingest", "corpus/", "--out", str(out), "--quiet", "--workers", workers)
+    assert r.returncode == 0, r.stderr
+    assert _tree_digest(out) == _tree_digest(corpus_dataset)
+
+
 def test_changed_file_replaces_and_new_file_appends(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
