@@ -2,7 +2,8 @@
 
 Exit status: 0 when everything went well, 1 when an accuracy check regressed
 (`eval --baseline`), 2 for a usage error, 3 when some inputs could not be read,
-4 when another ingest holds the dataset's lock.
+4 when another ingest holds the dataset's lock, 5 when the dataset could not be
+written (disk full…) and was left as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import click
 
 from . import __version__
 
-EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_INPUT_ERRORS, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_INPUT_ERRORS, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4, 5
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -31,7 +32,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Exit status: 0 all went well; 1 accuracy regressed (eval --baseline); 2 usage error; "
-    "3 some inputs failed; 4 the dataset is locked by another ingest.",
+    "3 some inputs failed; 4 the dataset is locked by another ingest; 5 the dataset could not be written (left as before).",
 )
 @click.version_option(__version__, prog_name="zhnews")
 def main() -> None:
@@ -81,7 +82,7 @@ def ingest(
     workers. Exit 3 when some inputs could not be read (or extracted), 4 when
     another ingest holds the dataset.
     """
-    from .dataset import DatasetLocked
+    from .dataset import DatasetError, DatasetLocked
     from .ingest import ingest as run
     from .parallel import default_workers
 
@@ -101,7 +102,14 @@ def ingest(
     except DatasetLocked as err:
         click.echo(f"zhnews: {err}", err=True)
         sys.exit(EXIT_LOCKED)
-    except (RuntimeError, OSError) as err:  # the Dask engine: not installed, scheduler unreachable, rules differ
+    except DatasetError as err:  # a damaged manifest: nothing is written over it
+        raise click.UsageError(str(err)) from err
+    except OSError as err:
+        if engine != "local" or scheduler:
+            raise click.UsageError(str(err)) from err
+        click.echo(f"zhnews: cannot write the dataset {out}: {err.strerror or err}; the dataset is as before this run", err=True)
+        sys.exit(EXIT_NOT_WRITTEN)
+    except RuntimeError as err:  # the Dask engine: not installed, scheduler unreachable, rules differ
         if engine == "local" and not scheduler:
             raise
         raise click.UsageError(str(err)) from err

@@ -102,11 +102,6 @@ def test_disk_full_while_writing_leaves_the_previous_dataset(dataset, monkeypatc
     assert {str(p.relative_to(out)) for p in (out / "parts").rglob("*") if p.is_file()} == live  # the failed run's files are gone
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline/cli.py `ingest` re-raises OSError for the local engine, so a full disk ends in a traceback; "
-    "it should print `zhnews: cannot write the dataset OUT: No space left on device; the dataset is as before this run` and exit non-zero",
-)
 def test_cli_reports_a_full_disk_in_one_line(dataset):
     src, out = dataset
     manifest = (out / "manifest.json").read_bytes()
@@ -136,11 +131,6 @@ def test_cli_reports_a_full_disk_in_one_line(dataset):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline/cli.py `ingest` re-raises RuntimeError for the local engine, so a dataset whose manifest is "
-    "damaged (DatasetError) ends in a traceback; `reextract` and `query` already turn it into a one-line usage error",
-)
 def test_cli_reports_a_damaged_manifest_in_one_line(tmp_path):
     out = tmp_path / "ds"
     out.mkdir()
