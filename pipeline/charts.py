@@ -22,8 +22,19 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-             "Droid Sans Fallback", "SimHei", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK JP", "AR PL UMing CN")
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK JP",
+    "AR PL UMing CN",
+)
 TYPE_COLOURS = {"FIGURE": "#f2b134", "PLACE": "#3cc0c0", "DATE": "#7fb8a8", "PROGRAMME": "#9b7fe6"}
 
 

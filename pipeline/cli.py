@@ -71,9 +71,17 @@ def _summary_lines(summary, out: Path) -> None:  # noqa: ANN001 - pipeline.inges
     show_default=True,
     help="local: worker processes on this machine; dask: a Dask cluster (--scheduler, else a LocalCluster).",
 )
-@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run extraction on this Dask scheduler's cluster (implies --engine dask).")
+@click.option(
+    "--scheduler", metavar="tcp://HOST:PORT", help="Run extraction on this Dask scheduler's cluster (implies --engine dask)."
+)
 def ingest(
-    paths: tuple[str, ...], out: Path, published: date | None, quiet: bool, workers: int | None, engine: str, scheduler: str | None
+    paths: tuple[str, ...],
+    out: Path,
+    published: date | None,
+    quiet: bool,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Clean, split and extract PATHS (files, directories, or - for stdin) into the Parquet dataset OUT.
 
@@ -197,7 +205,9 @@ def extract(file: str, published: date | None, fmt: str) -> None:
 )
 @click.option("--tolerance", default=0.005, show_default=True, help="How far below the baseline a score may fall.")
 @click.option("--write-baseline", type=click.Path(path_type=Path), help="Store the current scores as a baseline file.")
-@click.option("--report", "report_html", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as an HTML page.")
+@click.option(
+    "--report", "report_html", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as an HTML page."
+)
 def eval_cmd(
     gold: tuple[str, ...],
     errors: bool,
@@ -514,7 +524,9 @@ def stats(dataset: Path) -> None:
 
 
 @main.command("export")
-@click.option("--sqlite", "sqlite_out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file to write.")
+@click.option(
+    "--sqlite", "sqlite_out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="SQLite file to write."
+)
 @DATASET_OPTION
 def export_cmd(sqlite_out: Path, dataset: Path) -> None:
     """Write the dataset as an SQLite database: keys, indexes, full-text search (docs in pipeline/export.py)."""
@@ -527,7 +539,9 @@ def export_cmd(sqlite_out: Path, dataset: Path) -> None:
 @main.command()
 @DATASET_OPTION
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; the default is reachable from this machine only.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind; the default is reachable from this machine only."
+)
 def serve(dataset: Path, port: int, host: str) -> None:
     """Browse the dataset in Datasette, with article views at /-/zhnews/article/<article_id> and charts at /-/zhnews/."""
     from .web import serve as run

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -137,6 +137,28 @@ def _context(text: str, mention: str, nth: int, width: int = 15) -> str:
     return f"{squeezed[max(0, pos - width) : pos]}[{mention}]{squeezed[pos + len(mention) : pos + len(mention) + width]}"
 
 
+def pair_mentions(
+    gold: list[dict[str, Any]], pred: list[dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None, int]]:
+    """Gold and predicted mentions of one type paired as the guideline says: by text, each at most once.
+
+    Yields (gold, predicted, n) for every gold mention (predicted None for a miss),
+    then (None, predicted, n) for every predicted mention left over; n counts the
+    earlier mentions with the same text, to find the right occurrence in context.
+    """
+    by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in pred:
+        by_text[p["text"]].append(p)
+    seen: dict[str, int] = defaultdict(int)
+    for g in gold:
+        k = seen[g["text"]]
+        seen[g["text"]] += 1
+        yield g, (by_text[g["text"]].pop(0) if by_text[g["text"]] else None), k
+    for left in by_text.values():
+        for n, p in enumerate(left):
+            yield None, p, n
+
+
 def score_document(doc: GoldDoc, predicted: list[dict[str, Any]], report: Report) -> None:
     """Add one document's matches and errors to `report`."""
     for t in TYPES:
@@ -145,17 +167,13 @@ def score_document(doc: GoldDoc, predicted: list[dict[str, Any]], report: Report
         c = report.per_type[t]
         c.gold += len(gold)
         c.predicted += len(pred)
-        by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for p in pred:
-            by_text[p["text"]].append(p)
-        seen: dict[str, int] = defaultdict(int)
-        for g in gold:
-            k = seen[g["text"]]
-            seen[g["text"]] += 1
-            if not by_text[g["text"]]:
+        for g, p, k in pair_mentions(gold, pred):
+            if g is None:
+                report.errors.append(Error("FP", t, doc.id, p["text"], _context(doc.text, p["text"], k)))
+                continue
+            if p is None:
                 report.errors.append(Error("FN", t, doc.id, g["text"], _context(doc.text, g["text"], k)))
                 continue
-            p = by_text[g["text"]].pop(0)
             c.matched += 1
             fields = [f for f in VALUE_FIELDS[t] if f in g]
             if fields:
@@ -173,11 +191,6 @@ def score_document(doc: GoldDoc, predicted: list[dict[str, Any]], report: Report
                     c.date_checked += 1
                     pd = p.get("date") or {}
                     c.date_agreed += int(g["date"].get("start") == pd.get("start") and g["date"].get("end") == pd.get("end"))
-        seen_fp: dict[str, int] = defaultdict(int)
-        for txt, left in by_text.items():
-            for _p in left:
-                report.errors.append(Error("FP", t, doc.id, txt, _context(doc.text, txt, seen_fp[txt])))
-                seen_fp[txt] += 1
 
 
 def evaluate(docs: Iterable[GoldDoc], run: Callable[[str, date | None], list[Entity]]) -> Report:

@@ -58,7 +58,10 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
 
 FOREIGN_KEYS: dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...]]]] = {
     "documents": [(("source_id",), "sources", ("source_id",))],
-    "articles": [(("source_id",), "sources", ("source_id",)), (("source_id", "doc_index"), "documents", ("source_id", "doc_index"))],
+    "articles": [
+        (("source_id",), "sources", ("source_id",)),
+        (("source_id", "doc_index"), "documents", ("source_id", "doc_index")),
+    ],
     "entities": [(("article_id",), "articles", ("article_id",)), (("source_id",), "sources", ("source_id",))],
     "figures": [
         (("figure_id",), "entities", ("entity_id",)),
@@ -199,7 +202,7 @@ SOURCE_QUERIES = {
     "sources": "SELECT {cols} FROM sources ORDER BY source_id",
     "documents": "SELECT {cols} FROM documents ORDER BY source_id, doc_index",
     "articles": "SELECT {cols} FROM articles ORDER BY source_id, doc_index, article_index",
-    "entities": "SELECT {cols} FROM entities ORDER BY source_id, start, \"end\", entity_id",
+    "entities": 'SELECT {cols} FROM entities ORDER BY source_id, start, "end", entity_id',
     "figures": (
         "SELECT {cols} FROM (SELECT f.*, year(coalesce(f.period_end, f.published)) AS year, a.title AS article_title, "
         "e.start AS _start FROM figures f LEFT JOIN entities e ON e.entity_id = f.figure_id "
@@ -276,9 +279,11 @@ def export_sqlite(dataset: Dataset | str | Path, out: str | Path) -> ExportSumma
         for table, (fts, cols) in FTS_TABLES.items():
             con.execute(
                 f"CREATE VIRTUAL TABLE {_q(fts)} USING fts5({', '.join(map(_q, cols))}, "
-                f"content=\"{table}\", content_rowid=\"rowid\", tokenize=\"trigram\")"
+                f'content="{table}", content_rowid="rowid", tokenize="trigram")'
             )
-            con.execute(f"INSERT INTO {_q(fts)} (rowid, {', '.join(map(_q, cols))}) SELECT rowid, {', '.join(map(_q, cols))} FROM {_q(table)}")
+            con.execute(
+                f"INSERT INTO {_q(fts)} (rowid, {', '.join(map(_q, cols))}) SELECT rowid, {', '.join(map(_q, cols))} FROM {_q(table)}"
+            )
         violations = con.execute("PRAGMA foreign_key_check").fetchall()
         if violations:
             raise RuntimeError(f"export: {len(violations)} rows refer to rows that do not exist, e.g. {violations[0]}")

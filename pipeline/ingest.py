@@ -23,6 +23,7 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -449,6 +450,14 @@ def _run(
     exhausted = False
     sink: _SourceSink | None = None
 
+    def submit(task: Task) -> Any:
+        try:
+            return runner.submit(run_task, task, ctx)
+        except runner.retryable as err:  # the pool broke before we saw it: this task's turn will retry it
+            failed: Future = Future()
+            failed.set_exception(err)
+            return failed
+
     def fill() -> None:
         nonlocal in_flight, exhausted
         while not exhausted and in_flight < runner.slots:
@@ -456,7 +465,7 @@ def _run(
             if event is None:
                 exhausted = True
             elif isinstance(event, Task):
-                queue.append(_Pending(event, runner.submit(run_task, event, ctx)))
+                queue.append(_Pending(event, submit(event)))
                 in_flight += 1
             else:
                 queue.append(event)
@@ -481,7 +490,7 @@ def _run(
                     runner.reset()
                     for p in queue:
                         if isinstance(p, _Pending) and not _succeeded(p.future):
-                            p.future = runner.submit(run_task, p.task, ctx)
+                            p.future = submit(p.task)
                             p.attempts += 1
                     continue
             except Exception as err:  # noqa: BLE001 - a failed task is its source's error, never the run's end

@@ -127,6 +127,28 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
+def entity_fields(e: Entity) -> dict[str, Any]:
+    """The columns of the `entities` table that come from the entity itself."""
+    return {
+        "type": e.type,
+        "text": e.text,
+        "start": e.start,
+        "end": e.end,
+        "value": e.value,
+        "max": e.max,
+        "unit": e.unit,
+        "qualifier": e.qualifier,
+        "kind": e.kind,
+        "name": e.name,
+        "level": e.level,
+        "parent": e.parent,
+        "code": e.code,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "vague": e.vague,
+    }
+
+
 def source_id(path: str) -> str:
     return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
 
@@ -186,28 +208,7 @@ def article_rows(
     for n, e in enumerate(ents):
         eid = f"{art.id}:{n}"
         rows["entities"].append(
-            {
-                "entity_id": eid,
-                "article_id": art.id,
-                "source_id": src_id,
-                "type": e.type,
-                "text": e.text,
-                "start": e.start,
-                "end": e.end,
-                "value": e.value,
-                "max": e.max,
-                "unit": e.unit,
-                "qualifier": e.qualifier,
-                "kind": e.kind,
-                "name": e.name,
-                "level": e.level,
-                "parent": e.parent,
-                "code": e.code,
-                "date_start": e.date_start,
-                "date_end": e.date_end,
-                "vague": e.vague,
-                "rules_version": rules_version,
-            }
+            {"entity_id": eid, "article_id": art.id, "source_id": src_id, **entity_fields(e), "rules_version": rules_version}
         )
         if e.type != "FIGURE":
             continue

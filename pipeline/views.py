@@ -236,24 +236,11 @@ def entity_record(e: Any, eid: str) -> dict[str, Any]:
     """A `pipeline.entities.Entity` as the flat record the dataset stores (entities + figures columns)."""
     period = e.date or {}
     how = e.attribution or {}
+    from .records import entity_fields
+
     return {
         "entity_id": eid,
-        "type": e.type,
-        "text": e.text,
-        "start": e.start,
-        "end": e.end,
-        "value": e.value,
-        "max": e.max,
-        "unit": e.unit,
-        "qualifier": e.qualifier,
-        "kind": e.kind,
-        "name": e.name,
-        "level": e.level,
-        "parent": e.parent,
-        "code": e.code,
-        "date_start": e.date_start,
-        "date_end": e.date_end,
-        "vague": e.vague,
+        **entity_fields(e),
         "metric": e.metric,
         "place": e.place,
         "place_code": e.place_code,
@@ -325,7 +312,9 @@ def view_from_extraction(art: Any, entities: Sequence[Any], published: date | No
     )
 
 
-def view_from_rows(article: Mapping[str, Any], entities: Sequence[Mapping[str, Any]], document: Mapping[str, Any] | None) -> ArticleView:
+def view_from_rows(
+    article: Mapping[str, Any], entities: Sequence[Mapping[str, Any]], document: Mapping[str, Any] | None
+) -> ArticleView:
     """An article from dataset rows (DuckDB or the SQLite export): `articles` row, `entities` rows joined with
     their `figures` columns, and the `documents` row (its raw text) for offsets."""
     from .articles import split_articles
@@ -350,7 +339,9 @@ def view_from_rows(article: Mapping[str, Any], entities: Sequence[Mapping[str, A
     elif raw:
         lo, hi = int(article.get("source_start") or 0), int(article.get("source_end") or len(raw))
         text, shown = raw[lo:hi], "raw"
-        spans = [(int(e["start"]) - lo, int(e["end"]) - lo) if lo <= int(e["start"]) < int(e["end"]) <= hi else None for e in records]
+        spans = [
+            (int(e["start"]) - lo, int(e["end"]) - lo) if lo <= int(e["start"]) < int(e["end"]) <= hi else None for e in records
+        ]
     else:
         spans = [None for _ in records]
     return ArticleView(
@@ -406,7 +397,11 @@ def article_section(view: ArticleView, heading: str = "h1", extra_meta: str = ""
         for e, s in zip(view.entities, view.spans, strict=True)
         if s is not None
     ]
-    body = highlight_paragraphs(view.text, spans) if view.shown == "clean" else f'<div class="text pre" lang="zh">{highlight(view.text, spans)}</div>'
+    body = (
+        highlight_paragraphs(view.text, spans)
+        if view.shown == "clean"
+        else f'<div class="text pre" lang="zh">{highlight(view.text, spans)}</div>'
+    )
     meta = []
     if view.published:
         meta.append(f"<span>published {esc(view.published)}{' (inferred)' if view.published_inferred else ''}</span>")
@@ -460,11 +455,7 @@ def file_page(name: str, views: Sequence[ArticleView]) -> str:
     """Every article of one input file on one page."""
     n = sum(len(v.entities) for v in views)
     toc = "".join(f'<li><a href="#article-{esc(v.article_id)}">{esc(v.title or "(no headline)")}</a></li>' for v in views)
-    head = (
-        f"<h1>{esc(name)}</h1>"
-        f'<p class="meta"><span>{len(views)} articles</span><span>{n} entities</span></p>'
-        f"<ol>{toc}</ol>"
-    )
+    head = f'<h1>{esc(name)}</h1><p class="meta"><span>{len(views)} articles</span><span>{n} entities</span></p><ol>{toc}</ol>'
     return page(f"{name} · zhnews", head + "\n".join(article_section(v, "h2") for v in views))
 
 
@@ -519,7 +510,9 @@ def view_from_dataset(dataset: Any, article_id: str) -> ArticleView | None:
     if not arts:
         return None
     art = arts[0]
-    docs = records("SELECT text, title FROM documents WHERE source_id = ? AND doc_index = ?", [art["source_id"], art["doc_index"]])
+    docs = records(
+        "SELECT text, title FROM documents WHERE source_id = ? AND doc_index = ?", [art["source_id"], art["doc_index"]]
+    )
     return view_from_rows(art, records(ENTITY_QUERY, [article_id]), docs[0] if docs else None)
 
 
@@ -590,27 +583,24 @@ class Marked:
 
 def _pair(doc: Any, predicted: list[dict[str, Any]]) -> list[Marked]:
     """Gold and predicted mentions of one document paired as pipeline.evaluate does (per type, by text, in reading order)."""
-    from .evaluate import VALUE_FIELDS, _same
+    from .evaluate import VALUE_FIELDS, _same, pair_mentions
 
     out: list[Marked] = []
     for t in TYPES:
         gold = [g for g in doc.entities if g.get("type") == t]
         pred = sorted((p for p in predicted if p.get("type") == t), key=lambda p: tuple(p.get("offset") or (0, 0)))
-        by_text: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for p in pred:
-            by_text[p["text"]].append(p)
-        seen: dict[str, int] = defaultdict(int)
-        for g in gold:
-            k = seen[g["text"]]
-            seen[g["text"]] += 1
-            if not by_text[g["text"]]:
+        for g, p, k in pair_mentions(gold, pred):
+            if g is None:
+                s, e = p["offset"]
+                out.append(Marked(s, e, t, "fp", p["text"], f"false positive {t} · {entity_title(_gold_to_record(p))}"))
+                continue
+            if p is None:
                 where = _find_nth(doc.text, g["text"], k)
                 gold_vals = {f: g[f] for f in VALUE_FIELDS[t] if f in g}
                 title = f"missed (false negative) {t}; gold: " + ", ".join(f"{f}={v}" for f, v in gold_vals.items())
                 if where:
                     out.append(Marked(where[0], where[1], t, "fn", g["text"], title))
                 continue
-            p = by_text[g["text"]].pop(0)
             fields = [f for f in VALUE_FIELDS[t] if f in g]
             wrong = [f for f in fields if not _same(g[f], p.get(f))]
             s, e = p["offset"]
@@ -620,10 +610,6 @@ def _pair(doc: Any, predicted: list[dict[str, Any]]) -> list[Marked]:
                 out.append(Marked(s, e, t, "value", p["text"], f"value mismatch: {detail} · {entity_title(rec)}", detail))
             else:
                 out.append(Marked(s, e, t, "tp", p["text"], f"correct · {entity_title(rec)}"))
-        for txt, left in by_text.items():
-            for p in left:
-                s, e = p["offset"]
-                out.append(Marked(s, e, t, "fp", txt, f"false positive {t} · {entity_title(_gold_to_record(p))}"))
     return out
 
 
@@ -676,9 +662,7 @@ def _doc_html(doc: Any, marks: list[Marked], n: int) -> tuple[str, Counter]:
     summary = f"{esc(doc.id)} — {n_err} errors" + (f" · published {doc.published.isoformat()}" if doc.published else "")
     html_ = (
         f'<details class="doc" id="doc-{n}" data-doc-id="{esc(doc.id)}" data-errors="{n_err}"{" open" if n_err else ""}>'
-        f"<summary><b>{summary}</b></summary>"
-        + (f'<ul class="errors">{items}</ul>' if items else "")
-        + f"{body}</details>"
+        f"<summary><b>{summary}</b></summary>" + (f'<ul class="errors">{items}</ul>' if items else "") + f"{body}</details>"
     )
     return html_, counts
 
@@ -726,14 +710,14 @@ def eval_report_html(docs: Sequence[Any], report: Any, recorder: RecordingRun, g
         + "".join(f'<span class="key" style="background: {COLOURS[t]}">{t}</span>' for t in TYPES)
         + "</p>"
         + '<p class="note">Hover a mark for the gold and predicted values. A false negative is placed at the matching '
-        "occurrence of its text.</p>"
-        + "<h2>Documents</h2>"
-        + "\n".join(docs_html)
+        "occurrence of its text.</p>" + "<h2>Documents</h2>" + "\n".join(docs_html)
     )
     return page("zhnews accuracy report", body)
 
 
-def write_eval_report(out: str | Path, docs: Sequence[Any], report: Any, recorder: RecordingRun, gold_files: Sequence[str] = ()) -> Path:
+def write_eval_report(
+    out: str | Path, docs: Sequence[Any], report: Any, recorder: RecordingRun, gold_files: Sequence[str] = ()
+) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(eval_report_html(docs, report, recorder, gold_files), encoding="utf-8")

@@ -371,7 +371,9 @@ async def article_view(datasette: Any, request: Any) -> Any:
         return Response.html(page("not found · zhnews", body, _nav(datasette)), status=404)
     art = arts[0]
     ents = await _rows(db, ENTITY_QUERY, [article_id])
-    docs = await _rows(db, "select text, title from documents where source_id = ? and doc_index = ?", [art["source_id"], art["doc_index"]])
+    docs = await _rows(
+        db, "select text, title from documents where source_id = ? and doc_index = ?", [art["source_id"], art["doc_index"]]
+    )
     view = await asyncio.to_thread(view_from_rows, art, ents, docs[0] if docs else None)
     return Response.html(article_page(view, _nav(datasette, article_id)))
 
@@ -386,10 +388,15 @@ async def _chart(datasette: Any, name: str) -> str:
     db = datasette.get_database(DB_NAME)
     if name == "places":
         rows = await _rows(db, "select place_code, place_ancestors from figures where place_code is not null")
-        names = {r["code"]: r["name"] for r in await _rows(db, "select code, name from places where code is not null order by mentions")}
+        names = {
+            r["code"]: r["name"]
+            for r in await _rows(db, "select code, name from places where code is not null order by mentions")
+        }
         import json
 
-        svg = await asyncio.to_thread(places_svg, [(r["place_code"], json.loads(r["place_ancestors"] or "[]")) for r in rows], names)
+        svg = await asyncio.to_thread(
+            places_svg, [(r["place_code"], json.loads(r["place_ancestors"] or "[]")) for r in rows], names
+        )
     else:
         rows = await _rows(
             db,
@@ -416,12 +423,16 @@ async def overview_view(datasette: Any, request: Any) -> Any:
     counts = []
     for table in ("articles", "entities", "figures", "places", "programmes"):
         n = (await db.execute(f"select count(*) from {table}")).rows[0][0]
-        counts.append(f'<li><a href="{esc(datasette.urls.table(DB_NAME, table))}">{table}</a>: {n} — {esc(TABLE_DESCRIPTIONS[table])}</li>')
+        counts.append(
+            f'<li><a href="{esc(datasette.urls.table(DB_NAME, table))}">{table}</a>: {n} — {esc(TABLE_DESCRIPTIONS[table])}</li>'
+        )
     queries = "".join(
         f'<li><a href="{esc(datasette.urls.query(DB_NAME, name))}">{esc(q["title"])}</a> — {esc(q["description"])}</li>'
         for name, q in CANNED_QUERIES.items()
     )
-    latest = await _rows(db, "select article_id, title, published, subject_place from articles order by published desc, article_id limit 30")
+    latest = await _rows(
+        db, "select article_id, title, published, subject_place from articles order by published desc, article_id limit 30"
+    )
     articles = "".join(
         f'<li><a href="{esc(article_url(datasette, a["article_id"]))}">{esc(a["title"] or "(no headline)")}</a> '
         f'<span class="note">{esc(a["published"])} · {esc(a["subject_place"] or "")}</span></li>'
