@@ -61,11 +61,11 @@ class DateFinder:
               (?P<ny>{YEAR})(?P<nsep>[-/.])(?P<nm>{MON})(?P=nsep)(?P<nd>{DAY})(?![\d.])
             | (?P<cny>[零〇一二三四五六七八九]{{4}})年(?:(?P<cnm>{CN_MON}|{MON})月(?:(?P<cnd>[一二三]?十?[一二三四五六七八九十]|{DAY})[日号])?)?
             | (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
+            | (?P<sy>今年|去年|明年|{YEAR}年)(?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
             | (?P<y>{YEAR})年(?:(?:(?P<mfrom>{MON})[至到—–\-~])?(?P<m>{MON}|{CN_MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?:(?P<m_to>{MON})月)?(?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
             | (?P<reltop>今年|去年|明年|前年|上年)(?:(?:(?P<rmfrom>{MON})[至到—–\-~])?(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
             | (?:(?P<m2from>{MON})[至到—–\-~])?(?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?:(?P<m4>{MON})月)?(?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART})|[至到—\-](?P<m2to>{MON}|{CN_MON})月)?
             | (?P<cent>上世纪|20世纪|二十世纪)(?P<dec>[一二三四五六七八九]十)年代
-            | (?P<sy>今年|去年|明年|{YEAR}年)(?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
             | (?P<festyear>今年|去年|明年)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
             | (?P<ahead>临近)(?P<fest2>{fest_names})
             | (?P<thismonth>这个月|本月|上个月|上月|下个月)
@@ -129,8 +129,8 @@ class DateFinder:
             )
         try:
             start, end, vague = self._bounds(g, p)
-        except (ValueError, NumberError, OverflowError):
-            return None, None, False
+        except (ValueError, KeyError, NumberError, OverflowError):
+            return None, None, False  # an expression the rules cannot resolve stays a DATE without bounds
         if g["since"] and start is not None:
             end = p
         return start, end, vague
@@ -175,10 +175,11 @@ class DateFinder:
             return start, end, vague
         if g["season"]:
             year = int(g["sy"][:4]) if g["sy"][0].isdigit() else p.year + {"今年": 0, "去年": -1, "明年": 1}[g["sy"]]
-            first = SEASON_START[g["season"][-1]]
+            season = next(ch for ch in g["season"] if ch in SEASON_START)  # 春季, 入夏, 秋天
+            first = SEASON_START[season]
             start = date(year, first, 1)
             if g["season"].startswith("入"):
-                term = self.lunar[SEASON_TERM[g["season"][-1]]].get(year)
+                term = self.lunar[SEASON_TERM[season]].get(year)
                 start = date.fromisoformat(f"{year}-{term}") if term else start
             end_month = first + 2
             end = _month_end(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1)
