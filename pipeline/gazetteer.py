@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import ahocorasick
 from .rules import RULES_DIR
 
 HAND_FILES = ("zones.tsv", "regions.tsv", "water.tsv", "foreign.tsv")
+STALE_CACHE_SECONDS = 24 * 3600
 CACHE_FORMAT = 2  # bump when the pickled layout changes
 CACHE_DIR = Path(os.environ.get("ZHNEWS_CACHE", Path.home() / ".cache" / "zhnews"))
 
@@ -199,10 +201,11 @@ def _build(root: Path) -> Gazetteer:
 
 
 def _fingerprint(root: Path) -> str:
+    """Hash of the gazetteer files' contents (not their times: two checkouts share one cache)."""
     h = hashlib.sha1(f"format{CACHE_FORMAT}".encode())
     for p in sorted(root.glob("*.tsv")):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -221,6 +224,14 @@ def _write_pickle(path: Path, obj: object) -> None:
     os.replace(tmp, path)
 
 
+def _village_rows(path: Path, root: Path) -> dict:
+    """The village rows from their cache file, or rebuilt from the TSV files if it has gone."""
+    try:
+        return _read_pickle(path)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return _build(root).units._village_rows()
+
+
 def load_gazetteer(root: Path | None = None) -> Gazetteer:
     """The gazetteer of `root` (default `rules/places`), from the pickle cache when it is fresh."""
     root = root or RULES_DIR / "places"
@@ -234,7 +245,7 @@ def load_gazetteer(root: Path | None = None) -> Gazetteer:
         try:
             with open(cache, "rb") as f:
                 gaz = pickle.load(f)
-            gaz.units._villages_loader = lambda: _read_pickle(village_cache)
+            gaz.units._villages_loader = lambda: _village_rows(village_cache, root)
             gaz.units._villages = None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             gaz = None
@@ -245,8 +256,9 @@ def load_gazetteer(root: Path | None = None) -> Gazetteer:
             _write_pickle(village_cache, gaz.units._village_rows())
             _write_pickle(cache, gaz)
             for old in CACHE_DIR.glob("gazetteer-*.pkl"):
-                if old not in (cache, village_cache):
-                    old.unlink(missing_ok=True)  # caches of earlier rules are never read again
+                # Caches of other rules a day old are not coming back; younger ones may be another checkout's.
+                if old not in (cache, village_cache) and time.time() - old.stat().st_mtime > STALE_CACHE_SECONDS:
+                    old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only home still works, only slower to start
     _LOADED[root] = gaz
