@@ -206,7 +206,10 @@ class DaskEngine:
         if client is not None:
             self.client = client
         elif scheduler:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler)
+            except (OSError, TimeoutError, ValueError) as err:
+                raise RuntimeError(f"cannot reach the Dask scheduler at {scheduler} ({err})") from err
         else:
             self.cluster = LocalCluster(
                 n_workers=workers or default_workers(),

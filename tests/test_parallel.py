@@ -250,7 +250,7 @@ def test_dask_worker_killed_mid_task_is_retried(sources, reference, dask_client,
     run = threading.Thread(target=lambda: result.setdefault("summary", ingest([str(sources)], out, engine=engine)))
     run.start()
     deadline = time.time() + 60
-    while not pid_file.exists() and time.time() < deadline:
+    while not (pid_file.exists() and pid_file.read_text().strip()) and time.time() < deadline:
         time.sleep(0.05)
     pid = int(pid_file.read_text())
     assert pid in dask_client.run(os.getpid).values()
