@@ -208,8 +208,10 @@ def extract(file: str, published: date | None, fmt: str) -> None:
 @click.option(
     "--report", "report_html", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as an HTML page."
 )
+@click.argument("more_gold", nargs=-1, type=click.Path(exists=True))
 def eval_cmd(
     gold: tuple[str, ...],
+    more_gold: tuple[str, ...],
     errors: bool,
     json_out: Path | None,
     baseline: Path | None,
@@ -217,10 +219,14 @@ def eval_cmd(
     write_baseline: Path | None,
     report_html: Path | None = None,
 ) -> None:
-    """Score the extractors on gold files (format: docs/ANNOTATION.md)."""
+    """Score the extractors on gold files (format: docs/ANNOTATION.md).
+
+    `--gold A.jsonl B.jsonl` and `--gold A.jsonl --gold B.jsonl` both read both files.
+    """
     from .evaluate import GoldError, evaluate, load_gold, regressions
     from .extraction import extract as run
 
+    gold = gold + more_gold
     docs = []
     try:
         for g in gold:

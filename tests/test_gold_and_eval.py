@@ -117,3 +117,10 @@ def test_accuracy_has_not_regressed_against_the_committed_baseline():
     args = ["eval"] + [a for g in gold for a in ("--gold", g)] + ["--baseline", str(ROOT / "corpus" / "gold" / "baseline.json")]
     r = _run(*args)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_eval_takes_several_files_after_one_gold_flag():
+    """`zhnews eval --gold A B` as the issue writes it (and as shell globs expand)."""
+    r = _run("eval", "--gold", str(GOLD[0]), str(GOLD[1]))
+    assert r.returncode == 0, r.stderr
+    assert f"23 documents from {GOLD[0]}, {GOLD[1]}" in r.stdout
