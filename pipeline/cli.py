@@ -346,6 +346,15 @@ def _codes_within(name: str) -> list[str]:
     return [u.code for u in (non_village or units)]
 
 
+def _within_clause(name: str) -> tuple[str, list[str]]:
+    """SQL for "figures of this place or any place under it", with its bound parameters."""
+    codes = _codes_within(name)
+    if not codes:
+        raise click.UsageError(f"--within {name!r}: no such place in the gazetteer")
+    clause = "(" + " OR ".join("(f.place_code = ? OR list_contains(f.place_ancestors, ?))" for _ in codes) + ")"
+    return clause, [c for code in codes for c in (code, code)]
+
+
 @main.group()
 def query() -> None:
     """Ready-made questions: figures, programmes, places, totals."""
@@ -385,12 +394,9 @@ def query_figures(
         where.append("f.place = ?")
         params.append(place)
     if within:
-        codes = _codes_within(within)
-        if not codes:
-            raise click.UsageError(f"--within {within!r}: no such place in the gazetteer")
-        where.append("(" + " OR ".join("(f.place_code = ? OR list_contains(f.place_ancestors, ?))" for _ in codes) + ")")
-        for c in codes:
-            params += [c, c]
+        clause, codes = _within_clause(within)
+        where.append(clause)
+        params += codes
     if unit:
         where.append("f.unit = ?")
         params.append(unit)
@@ -484,10 +490,9 @@ def query_totals(dataset: Path, within: str | None, level: str, unit: str | None
     n = LEVEL_DIGITS[level]
     where, params = ["f.place_code IS NOT NULL", "length(f.place_code) = 12"], []
     if within:
-        codes = _codes_within(within) or ["-"]
-        where.append("(" + " OR ".join("(f.place_code = ? OR list_contains(f.place_ancestors, ?))" for _ in codes) + ")")
-        for c in codes:
-            params += [c, c]
+        clause, codes = _within_clause(within)
+        where.append(clause)
+        params += codes
     if unit:
         where.append("f.unit = ?")
         params.append(unit)
