@@ -77,8 +77,14 @@ def browser():
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                "--window-size=1280,1400"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--window-size=1280,1400",
+    ):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(30)
@@ -99,7 +105,10 @@ def server(dataset):
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "serve", "--dataset", str(dataset), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 45
@@ -157,9 +166,13 @@ def test_export_has_keys_indexes_search_and_json_lists(dataset, exported):
         assert ("figures", col) in indexed, col
     assert ("entities", "type") in indexed and ("entities", "article_id") in indexed
     # Full-text search in Chinese, no segmentation needed (trigram tokenizer).
-    hits = con.execute("SELECT a.article_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-                       "WHERE articles_fts MATCH '\"容缺受理\"'").fetchall()
-    assert hits and all("容缺受理" in con.execute("SELECT text FROM articles WHERE article_id = ?", h).fetchone()[0] for h in hits)
+    hits = con.execute(
+        "SELECT a.article_id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+        "WHERE articles_fts MATCH '\"容缺受理\"'"
+    ).fetchall()
+    assert hits and all(
+        "容缺受理" in con.execute("SELECT text FROM articles WHERE article_id = ?", h).fetchone()[0] for h in hits
+    )
     assert con.execute("SELECT count(*) FROM figures_fts WHERE figures_fts MATCH '\"工作日\"'").fetchone()[0] >= 2
     # List columns are JSON text.
     anc = con.execute("SELECT place_ancestors FROM figures WHERE place_code = '360702000000' LIMIT 1").fetchone()[0]
@@ -167,8 +180,11 @@ def test_export_has_keys_indexes_search_and_json_lists(dataset, exported):
     assert isinstance(json.loads(con.execute("SELECT programmes FROM articles LIMIT 1").fetchone()[0]), list)
     # Within-place closure table: every figure under 赣州市 by its own code or an ancestor.
     within = con.execute("SELECT count(DISTINCT figure_id) FROM figure_places WHERE code = '360700000000'").fetchone()[0]
-    by_list = sum(1 for (c, a) in con.execute("SELECT place_code, place_ancestors FROM figures")
-                  if c == "360700000000" or "360700000000" in json.loads(a or "[]"))
+    by_list = sum(
+        1
+        for (c, a) in con.execute("SELECT place_code, place_ancestors FROM figures")
+        if c == "360700000000" or "360700000000" in json.loads(a or "[]")
+    )
     assert within == by_list > 0
 
 
@@ -258,7 +274,9 @@ def test_show_file_highlights_every_entity(tmp_path, browser):
         m = by_id[eid]
         assert m["type"] == typ
         # The page shows the clean text (widths normalised), the entity keeps the source's characters.
-        assert unicodedata.normalize("NFKC", re.sub(r"\s+", "", m["text"]).removesuffix(typ)) == unicodedata.normalize("NFKC", text)
+        assert unicodedata.normalize("NFKC", re.sub(r"\s+", "", m["text"]).removesuffix(typ)) == unicodedata.normalize(
+            "NFKC", text
+        )
         assert m["bg"] not in ("rgba(0, 0, 0, 0)", "transparent")
         if typ == "FIGURE":
             assert "value:" in m["title"] and "place:" in m["title"] and "period:" in m["title"]
@@ -291,7 +309,9 @@ def test_serve_facet_figures_by_place_and_open_an_article(server, browser, tmp_p
     )
     n = _get_json(f"{server}/zhnews/entities.json?article_id={article_id}&_size=0")["filtered_table_rows_count"]
     assert len(marks) == n > 0
-    target = browser.execute_script("const t = document.querySelector(':target'); return t && [t.id, t.dataset.type, t.title, t.innerText]")
+    target = browser.execute_script(
+        "const t = document.querySelector(':target'); return t && [t.id, t.dataset.type, t.title, t.innerText]"
+    )
     assert target and target[0] == figure_id and target[1] == "FIGURE" and target[3].startswith(mention)
     assert "value:" in target[2] and "place: 赣州市" in target[2]
     shot = tmp_path / "serve-article.png"

@@ -8,7 +8,6 @@ processes on loopback.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import signal
@@ -25,14 +24,7 @@ from pipeline.ingest import ingest
 from pipeline.parallel import InlineEngine, ProcessEngine
 
 from .conftest import SEEDS
-
-
-def _tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock"
-    }
+from .conftest import tree_digest as _tree_digest
 
 
 @pytest.fixture(scope="module")
