@@ -196,7 +196,9 @@ def extract(file: str, published: date | None, fmt: str) -> None:
 @click.option(
     "--gold", "gold", multiple=True, required=True, type=click.Path(exists=True), help="Gold JSON Lines file (repeatable)."
 )
-@click.option("--errors", is_flag=True, help="List false positives, false negatives and value mismatches in context.")
+@click.option(
+    "--errors", is_flag=True, help="List false positives, false negatives, value and attribution mismatches in context."
+)
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the scores as JSON to this file.")
 @click.option(
     "--baseline",
@@ -240,7 +242,12 @@ def eval_cmd(
     report = evaluate(docs, run)
     scores = report.scores()
     if errors:
-        for kind, label in (("FP", "false positives"), ("FN", "false negatives"), ("VALUE", "value mismatches")):
+        for kind, label in (
+            ("FP", "false positives"),
+            ("FN", "false negatives"),
+            ("VALUE", "value mismatches"),
+            ("ATTRIBUTION", "attribution mismatches"),
+        ):
             for t in ("FIGURE", "PLACE", "DATE", "PROGRAMME"):
                 errs = [e for e in report.errors if e.kind == kind and e.type == t]
                 if errs:

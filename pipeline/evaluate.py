@@ -76,7 +76,7 @@ class Counts:
 
 @dataclass
 class Error:
-    kind: str  # "FP" or "FN" or "VALUE"
+    kind: str  # "FP", "FN", "VALUE" or "ATTRIBUTION" (a matched figure given another place or period)
     type: str
     doc_id: str
     text: str
@@ -184,13 +184,21 @@ def score_document(doc: GoldDoc, predicted: list[dict[str, Any]], report: Report
                     diff = ", ".join(f"{f}: gold {g[f]!r} got {p.get(f)!r}" for f in fields if not _same(g[f], p.get(f)))
                     report.errors.append(Error("VALUE", t, doc.id, g["text"], _context(doc.text, g["text"], k), diff))
             if t == "FIGURE":
+                context = _context(doc.text, g["text"], k)
                 if g.get("place") is not None:
                     c.place_checked += 1
                     c.place_agreed += int(g["place"] == p.get("place"))
+                    if g["place"] != p.get("place"):
+                        detail = f"place: gold {g['place']!r} got {p.get('place')!r}"
+                        report.errors.append(Error("ATTRIBUTION", t, doc.id, g["text"], context, detail))
                 if isinstance(g.get("date"), dict):
                     c.date_checked += 1
-                    pd = p.get("date") or {}
-                    c.date_agreed += int(g["date"].get("start") == pd.get("start") and g["date"].get("end") == pd.get("end"))
+                    gd, pd = g["date"], p.get("date") or {}
+                    same = gd.get("start") == pd.get("start") and gd.get("end") == pd.get("end")
+                    c.date_agreed += int(same)
+                    if not same:
+                        detail = f"date: gold {gd.get('start')}..{gd.get('end')} got {pd.get('start')}..{pd.get('end')}"
+                        report.errors.append(Error("ATTRIBUTION", t, doc.id, g["text"], context, detail))
 
 
 def evaluate(docs: Iterable[GoldDoc], run: Callable[[str, date | None], list[Entity]]) -> Report:

@@ -31,14 +31,14 @@ LEVEL_RANK = {
     "village": 4,
 }
 # A place followed by these is a street or point of interest, not the place (`南康路`, `赣州大道`).
-STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道)|巷|弄|胡同|广场|小区|花园|公寓|大厦|美食街|景区|公园|站(?!在))")
+STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道|头)|巷|弄|胡同|广场|小区|花园|公寓|大厦|美食街|景区|公园|站(?!在))")
 
 
 # After a county or township of a chain, an unknown township or village by its suffix
 # (`昭觉县支尔莫乡`, `西江镇某某村`): the gazetteer is from 2021–2023 and names change.
 FUNCTION_CHARS = set("的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其某每一两")
 # `北京市民`, `深圳市场`: 市 belongs to the next word; the place is the short form.
-CITY_WORD_AFTER = set("民场值面")
+CITY_WORD_AFTER = set("民场值面郊直")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
 NAME_CHAR = r"[^\P{Han}的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其我你他她它们个乡镇村区县市省]"
 UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,3}}?(?:镇|乡|街道)")
@@ -72,6 +72,12 @@ class PlaceFinder:
             name: next((k for k in gazetteer.surfaces.get(name, []) if gazetteer.units[k].level == "province"), None)
             for name in set(self.abbreviations.values())
         }
+        with open(rules.root / "places" / "standalone.toml", "rb") as f:
+            cues = tomllib.load(f)["cues"]
+        self.cue_before = regex.compile(rf"(?:{'|'.join(map(regex.escape, cues['before']))})$")
+        self.cue_after = regex.compile(rf"(?:{'|'.join(map(regex.escape, cues['after']))})")
+        self.boundary = set(cues["boundary"])
+        self.list_closer = regex.compile(rf"(?:{'|'.join(map(regex.escape, cues['list_closer']))})")
 
     def _matches(self, text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Longest non-overlapping matches, left to right."""
@@ -108,7 +114,7 @@ class PlaceFinder:
         out: list[Entity] = []
         prev_key: str | None = None
         prev_end = -2
-        for s, e, surface, keys in matches:
+        for i, (s, e, surface, keys) in enumerate(matches):
             chained = prev_key if s == prev_end else None
             key, candidates = self._resolve(keys, chained, context)
             if key is None and not candidates:
@@ -116,7 +122,8 @@ class PlaceFinder:
                 continue
             unit = self.gaz.units[key] if key else self.gaz.units[candidates[0]]
             if (unit.level == "village" and key is None) or (
-                self._needs_context(surface, unit) and not (chained or self._parent_named(unit, context))
+                self._needs_context(surface, unit)
+                and not (chained or self._parent_named(unit, context) or self._stands_alone(text, i, unit, key, matches))
             ):
                 prev_key, prev_end = None, e
                 continue
@@ -243,6 +250,28 @@ class PlaceFinder:
         if unit.level == "county" and surface == unit.name and surface[-1] in "县旗" and surface[0] not in FUNCTION_CHARS:
             return False  # `曹县`, `易县`: a full county name, even of two characters
         return unit.level in ("county", "township", "zone") and len(surface) <= 2
+
+    def _stands_alone(
+        self, text: str, i: int, unit: Unit, key: str | None, matches: list[tuple[int, int, str, tuple[str, ...]]]
+    ) -> bool:
+        """A county's short form that its surroundings mark as a place (rules/places/standalone.toml).
+
+        National news names counties by short form alone (`来到恭城`, `宜兴人`);
+        the cue words around it or a list closed by a count of counties tell
+        the place from a homonymous word. After a cue before it, the name must
+        end there: `到宝丰湿地` names a wetland, not 宝丰县.
+        """
+        if key is None or unit.level != "county":
+            return False
+        s, e = matches[i][0], matches[i][1]
+        if self.cue_after.match(text, e):
+            return True
+        if self.cue_before.search(text, max(0, s - 2), s) and (e == len(text) or text[e] in self.boundary):
+            return True
+        # `安化、新化两县`: walk the list of matches joined by 、 to its closer.
+        while i + 1 < len(matches) and text[matches[i][1] : matches[i + 1][0]] in ("、", "和", "与", "及"):
+            i += 1
+        return bool(self.list_closer.match(text, matches[i][1]))
 
     def _parent_named(self, unit: Unit, context: set[str]) -> bool:
         """The unit directly above `unit` is named in the document."""

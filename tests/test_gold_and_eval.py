@@ -76,6 +76,27 @@ def test_eval_on_a_gold_file_it_has_never_seen(tmp_path):
     assert "FIGURE" in r.stdout and "PROGRAMME" in r.stdout
 
 
+def test_errors_list_figures_attributed_to_another_place_or_period(tmp_path):
+    """A matched figure whose gold place or period differs is listed with both values."""
+    gold = tmp_path / "attr.jsonl"
+    doc = {
+        "id": "t2",
+        "published": "2023-07-15",
+        "text": "今年以来，信丰县新增就业岗位1200个。去年，大余县新建厂房5栋。",
+        "entities": [
+            # Deliberately wrong attributions: the extractor must disagree and say so.
+            {"type": "FIGURE", "text": "1200个", "value": 1200, "unit": "个", "place": "大余县"},
+            {"type": "FIGURE", "text": "5栋", "value": 5, "unit": "栋", "date": {"start": "2023-01-01", "end": "2023-07-15"}},
+        ],
+    }
+    gold.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    r = _run("eval", "--gold", str(gold), "--errors")
+    assert r.returncode == 0, r.stderr
+    assert "## FIGURE attribution mismatches (2)" in r.stdout
+    assert "place: gold '大余县' got '信丰县'" in r.stdout
+    assert "date: gold 2023-01-01..2023-07-15 got 2022-01-01..2022-12-31" in r.stdout
+
+
 def test_baseline_check_fails_on_a_regression(tmp_path):
     gold = str(ROOT / "corpus" / "gold" / "seeds.jsonl")
     r = _run("eval", "--gold", gold, "--json", str(tmp_path / "now.json"))

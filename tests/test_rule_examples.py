@@ -82,3 +82,16 @@ def _not_places_examples():
 @pytest.mark.parametrize("ex", _not_places_examples(), ids=lambda ex: ex["text"])
 def test_not_places_examples(ex):
     assert [p.text for p in EX.places.find(ex["text"], [])] == ex["places"]
+
+
+def _standalone_examples():
+    import tomllib
+
+    with open(RULES.root / "places" / "standalone.toml", "rb") as f:
+        return tomllib.load(f)["example"]
+
+
+@pytest.mark.parametrize("ex", _standalone_examples(), ids=lambda ex: ex["text"])
+def test_standalone_short_form_examples(ex):
+    """A county's short form alone is a place exactly where a cue of standalone.toml marks it."""
+    assert [p.text for p in EX.places.find(ex["text"], [])] == ex["places"]
