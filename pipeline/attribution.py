@@ -5,9 +5,12 @@ page's items each have their own subject and period.
 
 Place: a deictic word before the figure in its sentence (`该区`, `全县`)
 resolves to the nearest preceding place of that level; else the most specific
-place named before the figure in its sentence (else after it); else the
+place named before the figure in its sentence (else after it), or the place
+of an organisation's name before it when the sentence names no other; else the
 nearest preceding place in the paragraph; else the article's subject place
-(the first place of its title or lead, else its most named place).
+(the first place of its title or lead, else its most named place). Places
+named as members of a list (`舒兰、榆树等地`) are none of these: a figure of
+their sentence is a sum over them and gets no place.
 
 Date: a DATE in the sentence that is not a comparison base (`比上年`, `去年同期`);
 else the last such DATE earlier in the paragraph; else the article's governing
@@ -52,6 +55,10 @@ DEICTIC_REACH = 40
 ORGANISATION_AFTER = regex.compile(
     r"[^，。、；：！？\n“”借通在对向为和与是的了把将从以及等由被]{0,8}?(?:公司|集团|有限|银行|大学|学院|医院|学校|酒店|商会|协会|研究院|研究所)"
 )
+# Places joined like this name several places at once (`舒兰、榆树、扶余等地`): a figure
+# of their sentence is a sum over them, and none of them is the place of what follows.
+LIST_JOINER = regex.compile(r"[、和与及]")
+LIST_CLOSER = regex.compile(r"等(?:地|国|省|市|县|区|\p{Han}{0,2}(?:地区|国家|城市))?")
 COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|与)$")
 # A paragraph this long is running text, not a title, byline or caption.
 LEAD_MIN_CHARS = 30
@@ -153,6 +160,10 @@ def attribute(
     # A place inside an organisation's name (`赣州百草健康管理有限公司`) says where the
     # organisation is registered, not what a figure is about.
     admin = [p for p in places if p.level in LEVEL_RANK and not ORGANISATION_AFTER.match(text, p.end)]
+    listed = _listed(text, admin)
+    # …but when its sentence names no other place, the figure is the organisation's (`华能大庆热电公司…新增23部`).
+    organisations = sorted((p for p in places if p.level in LEVEL_RANK and p not in admin), key=lambda p: p.start)
+    organisation_starts = [p.start for p in organisations]
     dates = [e for e in entities if e.type == "DATE" and (e.date_start or e.date_end) and not _is_comparison(e, text)]
     programmes = [e for e in entities if e.type == "PROGRAMME"]
     subject = _subject(admin)
@@ -174,7 +185,9 @@ def attribute(
         s_lo, s_hi = sentences.around(f.start)
         p_lo, _ = paragraphs.around(f.start)
         nearby = _between(admin, admin_starts, p_lo, s_hi)
-        _attribute_place(f, text, nearby, subject, s_lo, s_hi, p_lo, admin, admin_starts)
+        if not _between(admin, admin_starts, s_lo, s_hi):
+            nearby = nearby + _between(organisations, organisation_starts, s_lo, f.start)
+        _attribute_place(f, text, nearby, subject, s_lo, s_hi, p_lo, admin, admin_starts, listed)
         sentence_dates = _between(dates, date_starts, s_lo, s_hi)
         if sentence_dates:
             before = [d for d in sentence_dates if d.start < f.start]
@@ -194,6 +207,24 @@ def attribute(
         if progs:
             f.programme, f.attribution["programme"] = progs[0].name, "sentence"
     return governing_dict
+
+
+def _listed(text: str, admin: list[Entity]) -> set[int]:
+    """Ids of the places named as members of a list (`A、B、C等地`, `A和B`, `A等地`); a chain is one member."""
+    groups: list[list[Entity]] = []  # `江西省赣州市` is one member
+    for p in sorted(admin, key=lambda p: p.start):
+        if groups and groups[-1][-1].end == p.start:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    listed: set[int] = set()
+    for a, b in zip(groups, groups[1:], strict=False):
+        if LIST_JOINER.fullmatch(text, a[-1].end, b[0].start):
+            listed.update(id(p) for p in a + b)
+    for g in groups:
+        if LIST_CLOSER.match(text, g[-1].end):
+            listed.update(id(p) for p in g)
+    return listed
 
 
 def _deictic_place(m: regex.Match[str], admin: list[Entity], admin_starts: list[int], subject: Entity | None) -> Entity | None:
@@ -223,8 +254,14 @@ def _attribute_place(
     p_lo: int,
     all_admin: list[Entity],
     all_starts: list[int],
+    listed: set[int],
 ) -> None:
-    """`admin` holds the places of the figure's paragraph up to the end of its sentence."""
+    """`admin` holds the places of the figure's paragraph up to the end of its sentence.
+
+    Members of a list (`listed`) are never the place: a figure in their sentence is
+    a sum over them (null, as the guideline says), and a figure after them
+    belongs to the place named before the list or to the article's subject.
+    """
     deictic = list(DEICTIC.finditer(text, max(s_lo, f.start - DEICTIC_REACH), f.start))
     if deictic:
         m = deictic[-1]
@@ -234,13 +271,17 @@ def _attribute_place(
             f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "deictic"
             return
     in_sentence = [p for p in admin if s_lo <= p.start < s_hi]
-    if in_sentence:
-        before = [p for p in in_sentence if p.start < f.start]
-        pool = before or in_sentence
+    single = [p for p in in_sentence if id(p) not in listed]
+    if single:
+        before = [p for p in single if p.start < f.start]
+        pool = before or single
         best = max(pool, key=lambda p: (LEVEL_RANK.get(p.level or "", 0), p.start))
         f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "sentence"
         return
-    earlier = [p for p in admin if p_lo <= p.start < f.start]
+    if in_sentence:
+        f.attribution["place"] = "list"  # a sum over the places listed: no one place
+        return
+    earlier = [p for p in admin if p_lo <= p.start < f.start and id(p) not in listed]
     if earlier:
         f.place, f.place_code, f.ancestors, f.attribution["place"] = (
             earlier[-1].name,

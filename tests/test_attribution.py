@@ -1,0 +1,38 @@
+"""Which place a figure belongs to, on realistic news sentences (docs/ANNOTATION.md, "Attribution")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline import extract
+
+PUBLISHED = date(2023, 8, 10)
+
+
+def _figures(text: str) -> dict[str, object]:
+    return {e.text: e for e in extract(text, PUBLISHED) if e.type == "FIGURE"}
+
+
+def test_a_figure_summed_over_listed_places_gets_no_place():
+    text = "吉林省持续做好灾后重建工作。省应急厅调派民兵2500余人，赴舒兰、榆树、扶余等地执行抢险救灾任务。"
+    f = _figures(text)["2500余人"]
+    assert f.place is None and f.attribution["place"] == "list"
+
+
+def test_a_figure_after_a_list_of_countries_keeps_the_article_place():
+    text = (
+        "成都大运会运动员村今天开村，各代表团陆续抵达入住。成都大运会运动员村举行了开村仪式。\n"
+        "据介绍，巴西、德国、日本等国代表团也已陆续抵达。赛时，将有近8000人入住运动员村。"
+    )
+    f = _figures(text)["8000人"]
+    assert f.place == "成都市"
+
+
+def test_a_place_in_an_organisation_name_is_the_figure_place_when_its_sentence_names_no_other():
+    text = "中国华能在北京召开供暖保障会议。\n华能大庆热电公司开展系统排查后，新增报修服务专线23部。"
+    assert _figures(text)["23部"].place == "大庆市"
+
+
+def test_a_place_named_in_the_sentence_outranks_an_organisation_name():
+    text = "赣州百草健康管理有限公司在信丰县新建基地3个。"
+    assert _figures(text)["3个"].place == "信丰县"
