@@ -60,6 +60,9 @@ ORGANISATION_AFTER = regex.compile(
 LIST_JOINER = regex.compile(r"[、和与及]")
 LIST_CLOSER = regex.compile(r"等(?:地|国|省|市|县|区|\p{Han}{0,2}(?:地区|国家|城市))?")
 COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|与)$")
+# `是1950年到1997年投入总和的1.7倍`, `相当于2012年的3倍`: the date is the base of a multiple.
+MULTIPLE_BEFORE = regex.compile(r"(?:是|为|相当于)$")
+MULTIPLE_AFTER = regex.compile(r"[^，。；！？\n]{0,12}?的[^，。；！？\n]{0,8}?倍")
 # A paragraph this long is running text, not a title, byline or caption.
 LEAD_MIN_CHARS = 30
 OPEN_AFTER = regex.compile(r"(?:起|开始|以来)")  # used with .match(text, pos): no ^
@@ -104,7 +107,10 @@ def _period(d: Entity, text: str, published: date | None) -> dict[str, str | Non
 
 
 def _is_comparison(d: Entity, text: str) -> bool:
-    return d.text.endswith("同期") or bool(COMPARISON_BEFORE.search(text, max(0, d.start - 2), d.start))
+    """A date that a figure is compared with, not the figure's own period."""
+    if d.text.endswith("同期") or COMPARISON_BEFORE.search(text, max(0, d.start - 2), d.start):
+        return True
+    return bool(MULTIPLE_BEFORE.search(text, max(0, d.start - 3), d.start) and MULTIPLE_AFTER.match(text, d.end))
 
 
 def _subject(admin: list[Entity], levels: tuple[str, ...] | None = None) -> Entity | None:

@@ -36,3 +36,9 @@ def test_a_place_in_an_organisation_name_is_the_figure_place_when_its_sentence_n
 def test_a_place_named_in_the_sentence_outranks_an_organisation_name():
     text = "赣州百草健康管理有限公司在信丰县新建基地3个。"
     assert _figures(text)["3个"].place == "信丰县"
+
+
+def test_the_base_of_a_multiple_is_not_the_figure_period():
+    text = "2022年，全市粮食总产量达到52万吨，是2012年产量的1.3倍。"
+    f = _figures(text)["1.3倍"]
+    assert f.date == {"start": "2022-01-01", "end": "2022-12-31"}
