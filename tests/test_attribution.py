@@ -42,3 +42,10 @@ def test_the_base_of_a_multiple_is_not_the_figure_period():
     text = "2022年，全市粮食总产量达到52万吨，是2012年产量的1.3倍。"
     f = _figures(text)["1.3倍"]
     assert f.date == {"start": "2022-01-01", "end": "2022-12-31"}
+
+
+def test_a_date_written_onto_one_figure_is_that_figure_alone():
+    text = "今年一季度，全市规上工业增加值占比由去年的31.2%提升到了33.5%。"
+    f = _figures(text)
+    assert f["31.2%"].date == {"start": "2022-01-01", "end": "2022-12-31"}
+    assert f["33.5%"].date == {"start": "2023-01-01", "end": "2023-03-31"}
