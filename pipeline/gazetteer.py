@@ -22,7 +22,7 @@ import ahocorasick
 
 from .rules import RULES_DIR
 
-HAND_FILES = ("zones.tsv", "regions.tsv", "water.tsv", "foreign.tsv")
+HAND_FILES = ("zones.tsv", "aliases.tsv", "regions.tsv", "water.tsv", "foreign.tsv")
 STALE_CACHE_SECONDS = 24 * 3600
 CACHE_FORMAT = 2  # bump when the pickled layout changes
 CACHE_DIR = Path(os.environ.get("ZHNEWS_CACHE", Path.home() / ".cache" / "zhnews"))

@@ -42,7 +42,7 @@ CITY_WORD_AFTER = set("民场值面郊直")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
 NAME_CHAR = r"[^\P{Han}的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其我你他她它们个乡镇村区县市省]"
 UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,3}}?(?:镇|乡|街道)")
-UNKNOWN_VILLAGE = regex.compile(rf"{NAME_CHAR}{{1,5}}?(?:村|社区)(?!民|委|级|干部|集体)")
+UNKNOWN_VILLAGE = regex.compile(rf"{NAME_CHAR}{{1,7}}?(?:村|社区|嘎查)(?!民|委|级|干部|集体)")
 # What may follow a run of one-character abbreviations for it to stand alone.
 ABBREVIATION_AFTER = regex.compile(
     r"(?:两地|三地|四地|等地|地区|两省|三省|四省|五省|之间|同胞|居民|各界|侨|更好|融入|合作|交流|的|、|，|。|和|与|及|$)"
@@ -118,6 +118,12 @@ class PlaceFinder:
             chained = prev_key if s == prev_end else None
             key, candidates = self._resolve(keys, chained, context)
             if key is None and not candidates:
+                prev_key, prev_end = None, e
+                continue
+            if chained and all(is_village(k) for k in keys) and (key is None or chained not in self.gaz.ancestors(key)):
+                # `希勤满族乡新兴村`: the chain says where the village is; a namesake
+                # elsewhere is not it. The suffix rule below takes it as a village
+                # missing from the gazetteer (renamed or merged since 2021).
                 prev_key, prev_end = None, e
                 continue
             unit = self.gaz.units[key] if key else self.gaz.units[candidates[0]]

@@ -95,3 +95,18 @@ def _standalone_examples():
 def test_standalone_short_form_examples(ex):
     """A county's short form alone is a place exactly where a cue of standalone.toml marks it."""
     assert [p.text for p in EX.places.find(ex["text"], [])] == ex["places"]
+
+
+def _alias_rows():
+    rows = [line.split("\t") for line in (RULES.root / "places" / "aliases.tsv").read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if r[0] and not r[0].startswith("#")]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+@pytest.mark.parametrize("row", _alias_rows(), ids=lambda r: r["name"])
+def test_hand_aliases_resolve_to_their_unit(row):
+    """Each alias of aliases.tsv, after its parent in a sentence, is a PLACE with the row's name and code."""
+    for alias in row["aliases"].split("|"):
+        found = {p.text: p for p in EX.places.find(f"{row['parent']}{alias}新建牧场3处。", [])}
+        assert alias in found, (alias, list(found))
+        assert (found[alias].name, found[alias].code) == (row["name"], row["code"])

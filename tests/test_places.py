@@ -1,0 +1,26 @@
+"""Places in local news from across China: chains, villages missing from the gazetteer, banners."""
+
+from __future__ import annotations
+
+from pipeline import extract
+
+
+def _places(text: str) -> dict[str, object]:
+    return {e.text: e for e in extract(text) if e.type == "PLACE"}
+
+
+def test_a_village_in_a_chain_stays_under_its_township_even_if_a_namesake_is_listed_elsewhere():
+    # 新兴村 exists in the gazetteer under other townships of 双城区, not under 希勤满族乡.
+    p = _places("黑龙江省哈尔滨市双城区希勤满族乡新兴村的村民领到了分红。")["新兴村"]
+    assert (p.level, p.parent, p.code) == ("village", "希勤满族乡", None)
+
+
+def test_long_transliterated_village_names_and_gacha_continue_a_chain():
+    found = _places("喀什地区疏附县托克扎克镇阿亚格曼干村和兴安盟科右前旗额尔格图镇哈拉黑嘎查都通了自来水。")
+    assert found["阿亚格曼干村"].parent == "托克扎克镇" and found["阿亚格曼干村"].code == "653121100202"
+    assert found["科右前旗"].name == "科尔沁右翼前旗"
+    assert (found["哈拉黑嘎查"].level, found["哈拉黑嘎查"].parent) == ("village", "额尔格图镇")
+
+
+def test_a_street_scene_is_not_a_street_name():
+    assert "太原" in _places("本报讯 近日，山西太原街头不少市民议论起社区食堂。")
