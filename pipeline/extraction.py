@@ -20,6 +20,7 @@ from .dates import DateFinder
 from .entities import Entity
 from .figures import FigureFinder
 from .gazetteer import load_gazetteer
+from .html_text import is_html, visible_text
 from .places import PlaceFinder
 from .programmes import ProgrammeFinder
 from .rules import Rules, default_rules
@@ -89,7 +90,17 @@ class Extractor:
         return out
 
     def extract(self, raw: str, published: date | None = None) -> list[Entity]:
-        """Entities with offsets into `raw`, the source text as given, in reading order."""
+        """Entities with offsets into `raw`, the source text as given, in reading order.
+
+        An HTML page is read as its visible article text (pipeline/html_text.py);
+        offsets still point into the page's source.
+        """
+        if is_html(raw):
+            text, offsets = visible_text(raw)
+            entities = self.extract(text, published)
+            for e in entities:
+                e.start, e.end = offsets[e.start], offsets[e.end - 1] + 1
+            return entities
         entities = [e for _, ents in self.articles(raw, published) for e in ents]
         return sorted(entities, key=lambda e: (e.start, e.end))
 
