@@ -12,7 +12,8 @@ nearest preceding place in the paragraph; else the article's subject place
 named as members of a list (`舒兰、榆树等地`) are none of these: a figure of
 their sentence is a sum over them and gets no place.
 
-Date: a DATE in the sentence that is not a comparison base (`比上年`, `去年同期`);
+Date: a DATE in the sentence that is not a comparison base (`比上年`, `去年同期`),
+or a five-year plan's period (`“十四五”时期` → 2021..2025);
 else the last such DATE earlier in the paragraph; else the article's governing
 period (its first `…以来` or whole-period expression). A period followed by
 `起`/`开始`/`以来` runs to the publication date.
@@ -60,6 +61,11 @@ ORGANISATION_AFTER = regex.compile(
 LIST_JOINER = regex.compile(r"[、和与及]")
 LIST_CLOSER = regex.compile(r"等(?:地|国|省|市|县|区|\p{Han}{0,2}(?:地区|国家|城市))?")
 COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|与)$")
+# `“十四五”时期`: a five-year plan is a PROGRAMME, never a DATE, but a figure stated
+# for its period gets the plan's years (docs/ANNOTATION.md). Plans from the third on
+# run five years from 1966.
+PLAN_PERIOD = regex.compile(r"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(?:规划)?(?:时期|期间)")
+PLAN_NUMBER = {c: 10 + i for i, c in enumerate("一二三四五六七八九", 1)}
 # `是1950年到1997年投入总和的1.7倍`, `相当于2012年的3倍`: the date is the base of a multiple.
 MULTIPLE_BEFORE = regex.compile(r"(?:是|为|相当于)$")
 MULTIPLE_AFTER = regex.compile(r"[^，。；！？\n]{0,12}?的[^，。；！？\n]{0,8}?倍")
@@ -104,6 +110,17 @@ def _period(d: Entity, text: str, published: date | None) -> dict[str, str | Non
     if published and opens and d.date_start and not d.text.endswith("以来"):
         end = published
     return {"start": d.date_start.isoformat() if d.date_start else None, "end": end.isoformat() if end else None}
+
+
+def plan_periods(text: str) -> list[Entity]:
+    """The periods of five-year plans named as periods (`“十四五”时期` → 2021..2025), for attribution only."""
+    out = []
+    for m in PLAN_PERIOD.finditer(text):
+        first = 1966 + 5 * (PLAN_NUMBER[m.group("n")] - 3)
+        period = Entity("DATE", m.group(0), m.start(), m.end())
+        period.date_start, period.date_end = date(first, 1, 1), date(first + 4, 12, 31)
+        out.append(period)
+    return out
 
 
 def _is_comparison(d: Entity, text: str) -> bool:
@@ -171,6 +188,7 @@ def attribute(
     organisations = sorted((p for p in places if p.level in LEVEL_RANK and p not in admin), key=lambda p: p.start)
     organisation_starts = [p.start for p in organisations]
     dates = [e for e in entities if e.type == "DATE" and (e.date_start or e.date_end) and not _is_comparison(e, text)]
+    dates += plan_periods(text)
     # `由去年的3.3%提升到3.7%`: a date written onto one figure is that figure's alone.
     figure_at = {e.start: e for e in entities if e.type == "FIGURE"}
     bound: dict[int, Entity] = {}

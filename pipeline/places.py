@@ -59,6 +59,8 @@ class PlaceFinder:
         with open(rules.root / "places" / "not_places.toml", "rb") as f:
             data = tomllib.load(f)
         self.not_places = set(data["words"]["words"])
+        self.phrases = regex.compile("|".join(map(regex.escape, data["phrases"]["words"])))
+        self.language_after = regex.compile("|".join(map(regex.escape, data["language"]["after"])))
         self.min_village = int(data["village"]["min_length"])
         self.abbreviations: dict[str, str] = {}
         for line in (rules.root / "places" / "abbreviations.tsv").read_text(encoding="utf-8").splitlines():
@@ -80,7 +82,8 @@ class PlaceFinder:
         self.list_closer = regex.compile(rf"(?:{'|'.join(map(regex.escape, cues['list_closer']))})")
 
     def _matches(self, text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[str, ...]]]:
-        """Longest non-overlapping matches, left to right."""
+        """Longest non-overlapping matches, left to right, outside fixed phrases (`大江南北`)."""
+        excluded = excluded + [m.span() for m in self.phrases.finditer(text)]
         found = []
         for end, (surface, keys) in self.gaz.iter(text):
             start = end - len(surface) + 1
@@ -94,6 +97,8 @@ class PlaceFinder:
                 continue
             if STREET_AFTER.match(text[e : e + 3]):
                 continue
+            if self.language_after.match(text, e) and all(self.gaz.units[k].level == "foreign" for k in keys):
+                continue  # `西班牙文`, `越南语`: a language
             if surface.endswith("市") and text[e : e + 1] in CITY_WORD_AFTER and surface[:-1] in self.gaz.surfaces:
                 surface, e = surface[:-1], e - 1
                 keys = tuple(self.gaz.surfaces[surface])

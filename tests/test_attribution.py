@@ -49,3 +49,11 @@ def test_a_date_written_onto_one_figure_is_that_figure_alone():
     f = _figures(text)
     assert f["31.2%"].date == {"start": "2022-01-01", "end": "2022-12-31"}
     assert f["33.5%"].date == {"start": "2023-01-01", "end": "2023-03-31"}
+
+
+def test_a_figure_stated_for_a_five_year_plan_gets_the_plan_years():
+    text = "“十四五”时期，全省累计改造城镇老旧小区2.4万个。“十三五”期间，全省新建农村公路3.1万公里。"
+    f = _figures(text)
+    assert f["2.4万个"].date == {"start": "2021-01-01", "end": "2025-12-31"}
+    assert f["3.1万公里"].date == {"start": "2016-01-01", "end": "2020-12-31"}
+    assert not [e for e in extract(text, PUBLISHED) if e.type == "DATE"]  # a plan is never a DATE
