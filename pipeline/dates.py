@@ -35,7 +35,8 @@ Y4 = (
 # month or a part of the year; `用了15年` stays a duration.
 Y2 = (
     rf"(?<![\d.%％])(?:0\d(?=年)"
-    rf"|[1-9]\d(?=年(?:{MON}|{CN_MON})月|年(?:年?底|年?初|年?末|伊始|上半年|下半年|第?[一二三四1-4]季度|第\d{{1,2}}周)))"
+    rf"|[1-9]\d(?=年(?:{MON}|{CN_MON})月|年(?:年?底|年?初|年?末|伊始|上半年|下半年|第?[一二三四1-4]季度"
+    rf"|第[一二三四五六七八九十\d]{{1,3}}(?:个月|周|个星期|个礼拜|天)|{{festival}})))"
 )
 # A year in Chinese digits: four (`二〇〇四`), two that are not a vague pair
 # (`零八年`, `九七年`; `七八年` is "seven or eight years"), or 两千零四 before a month.
@@ -50,6 +51,9 @@ MREL = r"(?:本月|这个月|上个月|上一个月|上月|下个月|下一个�
 BARE_END = r"(?=$|[\s，。、；;,！？!?）)」”]|[上下中]午|早上|早晨|晚上|晚|夜|凌晨|傍晚|半夜|[至到~～]|[—–\-－]|\d{1,2}[:：点时])"
 CONN = r"(?:[至到~～]|[—–\-－]{1,2})"
 QUARTER = r"(?:第?[一二三四1-4]季度|首季度?)"
+LUNAR_MON = r"(?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])"
+LUNAR_DAY = r"(?:初(?:十|[一二三四五六七八九]|\d)|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九]?|[12]\d|30|[1-9])"
+LUNAR_NAMED = {"正": 1, "冬": 11, "腊": 12}
 DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
@@ -57,7 +61,7 @@ DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇
 SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 SEASON_TERM = {"春": "spring_begins", "夏": "summer_begins", "秋": "autumn_begins", "冬": "winter_begins"}
 # After a bare festival name these make it an occasion, not a date (`国庆招待会`, `七夕节的诗意`).
-OCCASION_AFTER = set("的招晚祝活氛气档文")
+OCCASION_AFTER = ("的", "招", "晚会", "祝", "活", "氛", "气", "档", "文")
 # Relative words resolved against the year under discussion rather than the publication year.
 DISCUSSED_YEAR_WORDS = {
     "上年": "previous",
@@ -85,25 +89,27 @@ class DateFinder:
         self.lunar: dict[str, dict[int, str]] = {k: {int(y): md for y, md in v.items()} for k, v in fest["lunar"].items()}
         self.festivals: dict[str, dict] = {n: f for f in fest["festival"] for n in f["names"]}
         self.windows: dict[str, str] = fest["windows"]
+        self.lunar_calendar: dict[int, dict] = {int(y): v for y, v in fest["lunar_calendar"].items()}
         fest_names = "|".join(regex.escape(n) for n in sorted(self.festivals, key=len, reverse=True))
         fest_suffix = "|".join(regex.escape(w) for w in sorted(self.windows, key=len, reverse=True) if w)
         self.not_dates = set(rules.dates["not_dates"]["words"])
         rel = "|".join(regex.escape(w) for w in sorted(self.relative, key=len, reverse=True))
         wrel = "|".join(regex.escape(w) for w in sorted(self.week_shift, key=len, reverse=True))
-        year = rf"(?:(?P<y>{Y4})|(?P<y2>{Y2})|(?P<cy>{CN_Y}))年"
+        y2 = Y2.replace("{festival}", fest_names)
+        year = rf"(?:(?P<y>{Y4})|(?P<y2>{y2})|(?P<cy>{CN_Y}))年"
         tail = rf"""(?:{CONN}|(?P<and>和|与))
-            (?: (?:(?P<ty>{YEAR})年|(?P<tyrel>今年|去年|明年|前年))(?:(?P<tm>{MON}|{CN_MON})月份?(?:(?P<td>{DAYX})(?:[日号]|{BARE_END})|(?P<tmp>上旬|中旬|下旬|初|底|末))?)?
+            (?: (?:(?P<ty>{YEAR}|[零〇一二三四五六七八九]{{4}})年|(?<!\d)(?P<ty2>\d\d)年|(?P<tyrel>今年|去年|明年|前年))(?:(?P<tm>{MON}|{CN_MON})月份?(?:(?P<td>{DAYX})(?:[日号]|{BARE_END})|(?P<tmp>上旬|中旬|下旬|初|底|末))?)?
               | (?:(?P<tm>{MON}|{CN_MON})月份?|(?P<tmrel>下个?月|上个?月|本月))(?:(?P<td>{DAYX})(?:[日号]|{BARE_END})|(?P<tmp>上旬|中旬|下旬|初|底|末))?
               | (?P<td>{DAYX})[日号]
             )(?(and)(?=之?间))"""
-        month = rf"""(?:(?P<mfrom>{MON}|{CN_MON}){CONN})?(?:(?P<m>{MON}|{CN_MON})月份?|(?P<mrel>{MREL}))
+        month = rf"""(?<!星期|礼拜|周|週)(?:(?P<mfrom>{MON}|{CN_MON}){CONN})?(?:(?P<m>{MON}|{CN_MON})月份?|(?P<mrel>{MREL}))
             (?: (?P<d>{DAYX})(?:[日号]|{BARE_END})
               | (?P<mp>上旬|中旬|下旬|月初|月底|月末|初|底|末)
               | 的?第(?P<mwk>[一二三四五1-5])(?:周|个星期|个礼拜)
               | 的?(?P<mfirst>前|头|最后)(?P<mfn>{N})天
             )?"""
         ypart = rf"""(?: (?P<q>{QUARTER})(?P<qp>初|末|底)?
-              | (?P<yfirst>前|头|后|最后)(?P<yfn>{N})个?(?P<yfu>月|季度)
+              | (?P<yfirst>前|头|后|最后|最後)(?P<yfn>{N})个?(?P<yfu>月|季度|周|週|星期|天)
               | (?P<yp>上半年|下半年|前半年|后半年|前三季度|年初|年底|年末|初|底|末|年伊始|伊始|度)
               | 第(?P<ymo>{N})个月|(?P<ymo1>首月)
               | 第(?P<ywk>[一二三四五六七八九十\d]{{1,3}})(?:周|个星期|个礼拜)
@@ -113,7 +119,7 @@ class DateFinder:
             )"""
         # Every alternative starts with one of these characters: one cheap test
         # rejects the other positions before any alternative is tried.
-        firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临")
+        firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊")
         firsts |= {w[0] for w in [*self.relative, *self.festivals, *self.week_shift]}
         first = "".join(sorted(firsts))
         self.pattern = regex.compile(
@@ -123,13 +129,19 @@ class DateFinder:
             (?:
               (?<![\d.])(?P<ny>(?:1[5-9]|20)\d{{2}})(?P<nsep>[-/.])(?P<nm>{MON})
                 (?:(?P=nsep)(?P<nd>{DAY})(?:(?!\d)|(?=\d{{1,2}}:\d{{2}}))|(?={CONN}{YEAR}(?P=nsep){MON}(?!\d)))
-                (?:{CONN}(?P<ny2>{YEAR})(?P=nsep)(?P<nm2>{MON})(?:(?P=nsep)(?P<nd2>{DAY}))?(?!\d))?
+                (?:起?{CONN}(?P<ny2>{YEAR})(?P=nsep)(?P<nm2>{MON})(?:(?P=nsep)(?P<nd2>{DAY}))?(?!\d))?
             | (?<![\d.])(?P<ny>{YEAR})\x20(?P<nm>0[1-9]|1[0-2])\x20(?P<nd>0[1-9]|[12]\d|3[01])(?!\d)
             | (?<![\d.A-Za-z-])(?P<n8>{YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)
             | (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
             | (?P<cent>上世纪|上个世纪|本世纪|(?P<cn>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪)?(?P<dec>(?:19|20)?[1-9]0|[一二三四五六七八九]十)年代(?P<decp>初期|末期|中期|前期|后期|初|末)?
             | (?<=在|于|到|进入|自|从|至|^)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末)?
             | (?<!\d)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末|(?=以来))
+            | (?:{year}|(?P<yrel>{YREL}))?(?P<lmark>农历|阴历)(?:{year})?(?P<lleap>闰)?(?P<lm>{LUNAR_MON}|[正冬腊])月
+                (?:(?P<ld>{LUNAR_DAY})[日号]?)?
+            | (?:{year}|(?P<yrel>{YREL}))?(?:(?P<lleap>闰)?(?P<lm>[正冬腊])月(?:(?P<ld>{LUNAR_DAY})[日号]?)?
+                | (?P<lleap>闰)(?P<lm>{LUNAR_MON})月(?P<ld>{LUNAR_DAY})?
+                | (?P<lm>{CN_MON})月(?P<ld>初(?:十|[一二三四五六七八九])|廿[一二三四五六七八九]?)
+                | 大年(?P<ld>初(?:十|[一二三四五六七八九])))
             | (?:{year}|(?P<yrel>{YREL}))?的?{month}(?:{tail})?
             | {year}(?:的?{ypart})?(?:{tail})?
             | (?P<yrel>{YREL})的?{ypart}
@@ -172,7 +184,7 @@ class DateFinder:
             span_text = text[s:e]
             if span_text in self.not_dates:
                 continue
-            if m.group("fest") and not m.group("fwin") and text[e : e + 1] in OCCASION_AFTER:
+            if m.group("fest") and not m.group("fwin") and text.startswith(OCCASION_AFTER, e):
                 continue
             start, end, vague = self.resolve(m, published, discussed)
             if m.group("n8") and start is None:
@@ -254,6 +266,8 @@ class DateFinder:
                 start = date(first + 90, 1, 1)
             return start, end, False
         year = self._year(g, p, discussed)
+        if g["ld"] or g["lm"]:
+            return self._lunar(g, p, year)
         if g["m"] or g["mrel"]:
             return self._month_level(g, p, year)
         if year is not None:
@@ -283,7 +297,12 @@ class DateFinder:
         if g["nyears"]:
             return date(p.year - _number(g["nyears"]), 1, 1), p, True
         if g["dd"]:
-            d = date(p.year, p.month, int(g["dd"]))
+            day = int(g["dd"])
+            y, mo = p.year, p.month
+            if day > calendar.monthrange(y, mo)[1]:  # `30日` in February: the previous month's
+                y, mo = divmod(y * 12 + mo - 2, 12)
+                mo += 1
+            d = date(y, mo, day)
             return self._tail(g, d, d, False, p)
         if g["rel"]:
             return _relative(self.relative[g["rel"]], p)
@@ -296,13 +315,16 @@ class DateFinder:
                 return None, None, False
             shift = {"上个月": -1, "上一个月": -1, "上月": -1, "下个月": 1, "下一个月": 1, "下月": 1}.get(g["mrel"], 0)
             y, mo = divmod(p.year * 12 + p.month - 1 + shift, 12)
-            year, month = y, mo + 1
+            year, month = (y if year is None else year), mo + 1  # `去年本月十日`: this month of last year
         else:
+            month = _number(g["m"])
             if year is None:
                 if p is None:
                     return None, None, False
                 year = p.year
-            month = _number(g["m"])
+                if g["d"] and month == 2 and _number(g["d"]) == 29:
+                    while not calendar.isleap(year):  # `2月29日` without a year: the last leap year
+                        year -= 1
         if g["d"]:
             start = end = date(year, month, _number(g["d"]))
         elif g["mp"]:
@@ -321,15 +343,50 @@ class DateFinder:
             start = date(year, _number(g["mfrom"]), 1)
         return self._tail(g, start, end, False, p)
 
+    def _lunar(self, g: dict[str, str | None], p: date | None, year: int | None) -> tuple[date | None, date | None, bool]:
+        """A lunar month or day (`农历八月十五`, `腊月初十`); without a year, the occurrence nearest publication."""
+        lm = g["lm"] or "正"  # `大年初三` is in the first month
+        month = LUNAR_NAMED[lm] if lm in LUNAR_NAMED else _number(lm)
+        day = None
+        if g["ld"]:
+            ld = g["ld"].removeprefix("初")
+            day = 20 + (_number(ld[1:]) if len(ld) > 1 else 0) if ld.startswith("廿") else _number(ld)
+        leap = bool(g["lleap"])
+        if year is not None:
+            return self._lunar_span(year, month, leap, day)
+        if p is None:
+            return None, None, False
+        spans = [s for y in (p.year - 1, p.year, p.year + 1) if (s := self._lunar_span(y, month, leap, day))[0]]
+        if not spans:
+            return None, None, False
+        return min(spans, key=lambda s: abs((s[0] - p).days))
+
+    def _lunar_span(self, year: int, month: int, leap: bool, day: int | None) -> tuple[date | None, date | None, bool]:
+        """Gregorian bounds of a lunar month (or one day of it) from `[lunar_calendar]`."""
+        row = self.lunar_calendar.get(year)
+        if row is None or (leap and row["leap"] != month):
+            return None, None, False
+        index = month - 1 + (1 if row["leap"] and (month > row["leap"] or leap) else 0)
+        lengths = [30 if ch == "1" else 29 for ch in row["months"]]
+        first = date.fromisoformat(f"{year}-{row['new_year']}") + timedelta(days=sum(lengths[:index]))
+        if day is None:
+            return first, first + timedelta(days=lengths[index] - 1), False
+        if day > lengths[index]:
+            return None, None, False
+        return (d := first + timedelta(days=day - 1)), d, False
+
     def _tail(
         self, g: dict[str, str | None], start: date | None, end: date | None, vague: bool, p: date | None
     ) -> tuple[date | None, date | None, bool]:
         """The second half of a range (`至8月22日`, `到五月`) inherits the first half's year and month."""
-        if start is None or end is None or not (g["ty"] or g["tyrel"] or g["tm"] or g["tmrel"] or g["td"]):
+        named_year = g["ty"] or g["ty2"] or g["tyrel"]
+        if start is None or end is None or not (named_year or g["tm"] or g["tmrel"] or g["td"]):
             return start, end, vague
         year, month = start.year, start.month
         if g["ty"]:
-            year = int(g["ty"])
+            year = int(g["ty"]) if g["ty"].isdigit() else int("".join(str(DIGIT[ch]) for ch in g["ty"]))
+        elif g["ty2"]:
+            year = _two_digit_year(int(g["ty2"]), p)
         elif g["tyrel"] and p is not None:
             year = p.year + YEAR_SHIFT[g["tyrel"]]
         if g["tmrel"] and p is not None:
@@ -338,7 +395,7 @@ class DateFinder:
             year, month = y, mo + 1
         elif g["tm"]:
             month = _number(g["tm"])
-            if not (g["ty"] or g["tyrel"]) and month < start.month:
+            if not named_year and month < start.month:
                 year += 1  # `8月至2月`: the next February
         if g["td"]:
             last = date(year, month, _number(g["td"]))
@@ -355,16 +412,12 @@ class DateFinder:
         if g["q"]:
             return _quarter(year, _quarter_number(g["q"]), g["qp"])
         if g["yfirst"]:
-            n = _number(g["yfn"]) * (3 if g["yfu"] == "季度" else 1)
-            if g["yfirst"] in ("后", "最后"):
-                return date(year, 13 - n, 1), date(year, 12, 31), False
-            return date(year, 1, 1), _month_end(year, n), False
+            return _first_or_last(year, g["yfirst"] in ("后", "最后", "最後"), _number(g["yfn"]), g["yfu"] or "")
         if g["ymo"] or g["ymo1"]:
             n = _number(g["ymo"]) if g["ymo"] else 1
             return date(year, n, 1), _month_end(year, n), False
         if g["ywk"]:
-            monday = date.fromisocalendar(year, _number(g["ywk"]), 1)
-            return monday, monday + timedelta(days=6), False
+            return (*_week_of_month(year, 1, _number(g["ywk"])), False)
         if g["yday"]:
             d = date(year, 1, 1) + timedelta(days=_number(g["yday"]) - 1)
             return d, d, False
@@ -425,6 +478,8 @@ class DateFinder:
             return d, d + timedelta(days=n - 1), False
         if window == "before":
             return None, d - timedelta(days=1), False
+        if window == "around":
+            return d, d, True
         if window == "eve":
             return d - timedelta(days=14), d - timedelta(days=1), True
         return d, d, False
@@ -467,6 +522,24 @@ def _week_of_month(year: int, month: int, n: int) -> tuple[date, date]:
     first = date(year, month, 1)
     monday = first + timedelta(days=(7 - first.weekday()) % 7) + timedelta(weeks=n - 1)
     return monday, monday + timedelta(days=6)
+
+
+def _first_or_last(year: int, last: bool, n: int, unit: str) -> tuple[date, date, bool]:
+    """`前五个月`, `后三月`, `前2周`, `最后10天` of a year; weeks are whole Monday-to-Sunday weeks."""
+    if unit in ("月", "季度"):
+        months = n * (3 if unit == "季度" else 1)
+        if last:
+            return date(year, 13 - months, 1), date(year, 12, 31), False
+        return date(year, 1, 1), _month_end(year, months), False
+    days = n if unit == "天" else n * 7
+    if unit == "天":
+        first, final = date(year, 1, 1), date(year, 12, 31)
+    else:
+        first = _week_of_month(year, 1, 1)[0]
+        final = date(year, 12, 31) - timedelta(days=(date(year, 12, 31).weekday() + 1) % 7)  # the last Sunday
+    if last:
+        return final - timedelta(days=days - 1), final, False
+    return first, first + timedelta(days=days - 1), False
 
 
 def _week(p: date, shift: int, day: str | None) -> tuple[date, date, bool]:
