@@ -46,13 +46,14 @@ CN_Y = (
     rf"|(?:两|二)千(?:零[一二三四五六七八九]|零?[一二]?十[一二三四五六七八九]?)?(?=年(?:{MON}|{CN_MON})月))"
 )
 YREL = r"(?:大前年|大后年|今年|去年|明年|前年|后年|次年|上年|本年|同年)"
-MREL = r"(?:本月|这个月|上个月|上一个月|上月|下个月|下一个月|下月)"
+MREL = r"(?:本月|这个月|当月|同月|上个月|上一个月|上月|下个月|下一个月|下月)"
 # A day after a month without 日/号 (`1月3`, `四月十三`) only where nothing follows that would make it a count.
 BARE_END = r"(?=$|[\s，。、；;,！？!?）)」”]|[上下中]午|早上|早晨|晚上|晚|夜|凌晨|傍晚|半夜|[至到~～]|[—–\-－]|\d{1,2}[:：点时])"
 CONN = r"(?:[至到~～]|[—–\-－]{1,2})"
 QUARTER = r"(?:第?[一二三四1-4]季度|首季度?)"
 LUNAR_MON = r"(?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])"
 LUNAR_DAY = r"(?:初(?:十|[一二三四五六七八九]|\d)|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九]?|[12]\d|30|[1-9])"
+WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 LUNAR_NAMED = {"正": 1, "冬": 11, "腊": 12}
 DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
@@ -105,6 +106,7 @@ class DateFinder:
         month = rf"""(?<!星期|礼拜|周|週)(?:(?P<mfrom>{MON}|{CN_MON}){CONN})?(?:(?P<m>{MON}|{CN_MON})月份?|(?P<mrel>{MREL}))
             (?: (?P<d>{DAYX})(?:[日号]|{BARE_END})
               | (?P<mp>上旬|中旬|下旬|月初|月底|月末|初|底|末)
+              | 的?(?P<mnth>第[一二三四五1-5]个|最后一个)(?:星期|礼拜|周)(?P<mwd>[一二三四五六日天])
               | 的?第(?P<mwk>[一二三四五1-5])(?:周|个星期|个礼拜)
               | 的?(?P<mfirst>前|头|最后)(?P<mfn>{N})天
             )?"""
@@ -165,6 +167,7 @@ class DateFinder:
         """Every date of `text`; values stay empty when there is no publication date to resolve against."""
         out: list[Entity] = []
         discussed: int | None = None  # the year the text is talking about, for 上年 and 年底
+        month: date | None = None  # the first day of the month it is talking about, for 当月 and 同月
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e == s or any(a < e and s < b for a, b in excluded):
@@ -186,7 +189,7 @@ class DateFinder:
                 continue
             if m.group("fest") and not m.group("fwin") and text.startswith(OCCASION_AFTER, e):
                 continue
-            start, end, vague = self.resolve(m, published, discussed)
+            start, end, vague = self.resolve(m, published, discussed, month)
             if m.group("n8") and start is None:
                 continue  # not a valid calendar day: a number
             if m.group("prefix"):
@@ -196,10 +199,14 @@ class DateFinder:
             )
             if whole_year and (m.group("rel") or "") not in DISCUSSED_YEAR_WORDS:
                 discussed = start.year  # a whole calendar year: `2019年`, `去年`
+            if start and end and (start.year, start.month) == (end.year, end.month):
+                month = start.replace(day=1)  # `9月份`, `5月3日`
             out.append(Entity("DATE", span_text, s, e, date_start=start, date_end=end, vague=vague or None))
         return out
 
-    def resolve(self, m: regex.Match[str], p: date | None, discussed: int | None = None) -> tuple[date | None, date | None, bool]:
+    def resolve(
+        self, m: regex.Match[str], p: date | None, discussed: int | None = None, month: date | None = None
+    ) -> tuple[date | None, date | None, bool]:
         """Inclusive bounds of one match; (None, None, False) when it cannot be resolved.
 
         `上年`, `前一年` and a bare `年底`/`年初` refer to the year the text is
@@ -213,7 +220,7 @@ class DateFinder:
                 self.relative[rel], date(year, 12, 31) if DISCUSSED_YEAR_WORDS[rel] == "same" else date(year + 1, 12, 31)
             )
         try:
-            start, end, vague = self._bounds(g, p, discussed)
+            start, end, vague = self._bounds(g, p, discussed, month)
         except (ValueError, KeyError, NumberError, OverflowError):
             return None, None, False  # an expression the rules cannot resolve stays a DATE without bounds
         if g["since"] and start is not None:
@@ -238,7 +245,9 @@ class DateFinder:
             return p.year + YEAR_SHIFT[g["yrel"]]
         return None
 
-    def _bounds(self, g: dict[str, str | None], p: date | None, discussed: int | None) -> tuple[date | None, date | None, bool]:
+    def _bounds(
+        self, g: dict[str, str | None], p: date | None, discussed: int | None, month: date | None
+    ) -> tuple[date | None, date | None, bool]:
         if g["yr1"]:
             return date(int(g["yr1"]), 1, 1), date(int(g["yr2"]), 12, 31), False
         if g["ny"]:
@@ -269,7 +278,7 @@ class DateFinder:
         if g["ld"] or g["lm"]:
             return self._lunar(g, p, year)
         if g["m"] or g["mrel"]:
-            return self._month_level(g, p, year)
+            return self._month_level(g, p, year, month)
         if year is not None:
             start, end, vague = self._year_level(g, year)
             return self._tail(g, start, end, vague, p)
@@ -308,9 +317,17 @@ class DateFinder:
             return _relative(self.relative[g["rel"]], p)
         return None, None, False
 
-    def _month_level(self, g: dict[str, str | None], p: date | None, year: int | None) -> tuple[date | None, date | None, bool]:
-        """A month (`5月`, `本月`), with its year, day or part, and a range tail."""
-        if g["mrel"]:
+    def _month_level(
+        self, g: dict[str, str | None], p: date | None, year: int | None, discussed: date | None
+    ) -> tuple[date | None, date | None, bool]:
+        """A month (`5月`, `本月`), with its year, day or part, and a range tail.
+
+        `当月`/`同月` is the month the text discusses (`9月份当月`), else the publication month.
+        """
+        if g["mrel"] in ("当月", "同月") and (discussed or p):
+            ref = discussed or p
+            year, month = ref.year, ref.month
+        elif g["mrel"]:
             if p is None:
                 return None, None, False
             shift = {"上个月": -1, "上一个月": -1, "上月": -1, "下个月": 1, "下一个月": 1, "下月": 1}.get(g["mrel"], 0)
@@ -329,6 +346,8 @@ class DateFinder:
             start = end = date(year, month, _number(g["d"]))
         elif g["mp"]:
             start, end = _month_part(year, month, g["mp"])
+        elif g["mnth"]:
+            start = end = _nth_weekday(year, month, g["mnth"], WEEKDAY[g["mwd"]])
         elif g["mwk"]:
             start, end = _week_of_month(year, month, _number(g["mwk"]))
         elif g["mfirst"]:
@@ -451,7 +470,12 @@ class DateFinder:
 
     def _festival_day(self, name: str, year: int) -> date | None:
         f = self.festivals[name]
-        if "lunar" in f:
+        if "lunar_date" in f:
+            month, day = f["lunar_date"]
+            d = self._lunar_span(year, month, False, day)[0]
+            if d is None:
+                return None
+        elif "lunar" in f:
             md = self.lunar[f["lunar"]].get(year)
             if md is None:
                 return None
@@ -524,6 +548,15 @@ def _week_of_month(year: int, month: int, n: int) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
+def _nth_weekday(year: int, month: int, nth: str, weekday: int) -> date:
+    """`第二个星期日` (nth = `第二个`) or `最后一个星期一` of a month; weekday 0 is Monday."""
+    if nth == "最后一个":
+        last = _month_end(year, month)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (_number(nth[1:-1]) - 1))
+
+
 def _first_or_last(year: int, last: bool, n: int, unit: str) -> tuple[date, date, bool]:
     """`前五个月`, `后三月`, `前2周`, `最后10天` of a year; weeks are whole Monday-to-Sunday weeks."""
     if unit in ("月", "季度"):
@@ -549,7 +582,7 @@ def _week(p: date, shift: int, day: str | None) -> tuple[date, date, bool]:
         return monday, monday + timedelta(days=6), False
     if day == "末":
         return monday + timedelta(days=5), monday + timedelta(days=6), False
-    d = monday + timedelta(days="一二三四五六日".index(day) if day != "天" else 6)
+    d = monday + timedelta(days=WEEKDAY[day])
     return d, d, False
 
 
