@@ -53,6 +53,8 @@ CONN = r"(?:[至到~～]|[—–\-－]{1,2})"
 QUARTER = r"(?:第?[一二三四1-4]季度|首季度?)"
 LUNAR_MON = r"(?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])"
 LUNAR_DAY = r"(?:初(?:十|[一二三四五六七八九]|\d)|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九]?|[12]\d|30|[1-9])"
+# Groups of the calendar expressions that 截至 can open (`截至19年底`, `截至本月9日`).
+PREFIXABLE = ("rel", "y", "y2", "cy", "m", "mrel", "yrel", "ny", "n8", "dd", "lm", "ld")
 WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 LUNAR_NAMED = {"正": 1, "冬": 11, "腊": 12}
 DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
@@ -180,7 +182,7 @@ class DateFinder:
                 continue  # `2026届`, `2022年度乡村振兴模范党组织`, `2023年第一季度“中国好人榜”`: labels
             if m.group("y") and e == m.end("y") + 1 and e < len(text) and text[e] == "版":
                 continue
-            if m.group("prefix") and not (m.group("rel") or m.group("y") or m.group("m") or m.group("mrel") or m.group("yrel")):
+            if m.group("prefix") and not any(m.group(k) for k in PREFIXABLE):
                 continue
             if m.group("n8") and (text[e : e + 1] == "号" or any(w in text[max(0, s - 6) : s] for w in NUMBER_CONTEXT)):
                 continue
