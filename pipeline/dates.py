@@ -64,7 +64,7 @@ DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇
 SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 SEASON_TERM = {"春": "spring_begins", "夏": "summer_begins", "秋": "autumn_begins", "冬": "winter_begins"}
 # After a bare festival name these make it an occasion, not a date (`国庆招待会`, `七夕节的诗意`).
-OCCASION_AFTER = ("的", "招", "晚会", "祝", "活", "氛", "气", "档", "文")
+OCCASION_AFTER = ("的", "招", "晚会", "联欢", "戏曲", "祝", "活", "氛", "气", "档", "文")
 # Relative words resolved against the year under discussion rather than the publication year.
 DISCUSSED_YEAR_WORDS = {
     "上年": "previous",
@@ -121,44 +121,48 @@ class DateFinder:
               | (?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
               | (?P<yfest>{fest_names})(?P<yfwin>{fest_suffix})?
             )"""
-        # Every alternative starts with one of these characters: one cheap test
-        # rejects the other positions before any alternative is tried.
+        # Every match starts with one of these characters, or with the first two
+        # characters of a listed word: one cheap test rejects the other positions
+        # before any alternative is tried.
         firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊")
-        firsts |= {w[0] for w in [*self.relative, *self.festivals, *self.week_shift]}
-        first = "".join(sorted(firsts))
+        words = [*self.relative, *self.festivals, *self.week_shift]
+        starts = sorted({w[:2] for w in words if w[0] not in firsts}, key=len, reverse=True)
+        first = "".join(sorted(firsts)) + "]|" + "|".join(regex.escape(w) for w in starts)
         self.pattern = regex.compile(
             rf"""
-            (?=[{first}])
+            (?=[{first})
             (?P<prefix>截至|截止到|截止|截至到)?
             (?:
-              (?<![\d.])(?P<ny>(?:1[5-9]|20)\d{{2}})(?P<nsep>[-/.])(?P<nm>{MON})
+              (?=\d)(?<![\d.])(?P<ny>(?:1[5-9]|20)\d{{2}})(?P<nsep>[-/.])(?P<nm>{MON})
                 (?:(?P=nsep)(?P<nd>{DAY})(?:(?!\d)|(?=\d{{1,2}}:\d{{2}}))|(?={CONN}{YEAR}(?P=nsep){MON}(?!\d)))
                 (?:起?{CONN}(?P<ny2>{YEAR})(?P=nsep)(?P<nm2>{MON})(?:(?P=nsep)(?P<nd2>{DAY}))?(?!\d))?
-            | (?<![\d.])(?P<ny>{YEAR})\x20(?P<nm>0[1-9]|1[0-2])\x20(?P<nd>0[1-9]|[12]\d|3[01])(?!\d)
-            | (?<![\d.A-Za-z-])(?P<n8>{YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)
+            | (?=\d)(?<![\d.])(?P<ny>{YEAR})\x20(?P<nm>0[1-9]|1[0-2])\x20(?P<nd>0[1-9]|[12]\d|3[01])(?!\d)
+            | (?=\d)(?<![\d.A-Za-z-])(?P<n8>{YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)
             | (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
             | (?P<cent>上世纪|上个世纪|本世纪|(?P<cn>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪)?(?P<dec>(?:19|20)?[1-9]0|[一二三四五六七八九]十)年代(?P<decp>初期|末期|中期|前期|后期|初|末)?
-            | (?<=在|于|到|进入|自|从|至|^)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末)?
-            | (?<!\d)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末|(?=以来))
-            | (?:{year}|(?P<yrel>{YREL}))?(?P<lmark>农历|阴历)(?:{year})?(?P<lleap>闰)?(?P<lm>{LUNAR_MON}|[正冬腊])月
-                (?:(?P<ld>{LUNAR_DAY})[日号]?)?
-            | (?:{year}|(?P<yrel>{YREL}))?(?:(?P<lleap>闰)?(?P<lm>[正冬腊])月(?:(?P<ld>{LUNAR_DAY})[日号]?)?
-                | (?P<lleap>闰)(?P<lm>{LUNAR_MON})月(?P<ld>{LUNAR_DAY})?
-                | (?P<lm>{CN_MON})月(?P<ld>初(?:十|[一二三四五六七八九])|廿[一二三四五六七八九]?)
-                | 大年(?P<ld>初(?:十|[一二三四五六七八九])))
-            | (?:{year}|(?P<yrel>{YREL}))?的?{month}(?:{tail})?
-            | {year}(?:的?{ypart})?(?:{tail})?
-            | (?P<yrel>{YREL})的?{ypart}
-            | (?P<wrel>{wrel})(?:星期|礼拜|周|週)(?:(?:星期|礼拜|周|週)?(?P<wd>[一二三四五六日天末]))?(?![边期转围年刊报])
-            | (?<![一二三四五六七八九十两几每\d个周])(?:星期|礼拜|禮拜|週|周)(?P<wd>[一二三四五六日天])
+            | (?=[\d二十])(?<=在|于|到|进入|自|从|至|^)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末)?
+            | (?=[\d二十])(?<!\d)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末|(?=以来))
+            | (?=[\d零〇一二两三四五六七八九十今去明前后大次上本同当这下农阴闰正冬腊])
+              (?: (?:{year}|(?P<yrel>{YREL}))?(?P<lmark>农历|阴历)(?:{year})?(?P<lleap>闰)?(?P<lm>{LUNAR_MON}|[正冬腊])月
+                  (?:(?P<ld>{LUNAR_DAY})[日号]?)?
+              | (?:{year}|(?P<yrel>{YREL}))?(?:(?P<lleap>闰)?(?P<lm>[正冬腊])月(?:(?P<ld>{LUNAR_DAY})[日号]?)?
+                  | (?P<lleap>闰)(?P<lm>{LUNAR_MON})月(?P<ld>{LUNAR_DAY})?
+                  | (?P<lm>{CN_MON})月(?P<ld>初(?:十|[一二三四五六七八九])|廿[一二三四五六七八九]?)
+                  | 大年(?P<ld>初(?:十|[一二三四五六七八九])))
+              | (?:{year}|(?P<yrel>{YREL}))?的?{month}(?:{tail})?
+              | {year}(?:的?{ypart})?(?:{tail})?
+              | (?P<yrel>{YREL})的?{ypart}
+              )
+            | (?=[上下这這本])(?<![日基根资成版样文剧课账])(?P<wrel>{wrel})(?:星期|礼拜|周|週)(?:(?:星期|礼拜|周|週)?(?P<wd>[一二三四五六日天末]))?(?![边期转围年刊报])
+            | (?=[星礼禮週周])(?<![一二三四五六七八九十两几每\d个周])(?:星期|礼拜|禮拜|週|周)(?P<wd>[一二三四五六日天])
             | (?P<qrel>上上个|下下个|上个|下个|这个|上|下|本|当)季度(?P<qp>初|末|底)?
-            | (?<![\d年])(?P<q>{QUARTER})(?P<qp>初|末|底)?
+            | (?=[第首一二三四1-4])(?<![\d年])(?P<q>{QUARTER})(?P<qp>初|末|底)?
             | (?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
             | (?P<ahead>临近)(?P<fest2>{fest_names})
             | 近(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
-            | (?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年来
+            | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年来
             | (?P<rel>{rel})
-            | (?<![\d年月个第.]|历时|为期|用时|连续|持续|经过|每|仅|需要|需|用了)(?P<dd>{DAY})日(?![内以之余多左游])(?:{tail})?
+            | (?=\d)(?<![\d年月个第.]|历时|为期|用时|连续|持续|经过|每|仅|需要|需|用了)(?P<dd>{DAY})日(?![内以之余多左游])(?:{tail})?
             )
             (?P<since>以来)?
             """,
@@ -189,8 +193,10 @@ class DateFinder:
             span_text = text[s:e]
             if span_text in self.not_dates:
                 continue
-            if m.group("fest") and not m.group("fwin") and text.startswith(OCCASION_AFTER, e):
-                continue
+            if (m.group("fest") and not m.group("fwin") or m.group("yfest") and not m.group("yfwin")) and text.startswith(
+                OCCASION_AFTER, e
+            ):
+                continue  # `春节联欢晚会`, `《2023年春节戏曲晚会》`: an occasion, or an edition label
             start, end, vague = self.resolve(m, published, discussed, month)
             if m.group("n8") and start is None:
                 continue  # not a valid calendar day: a number

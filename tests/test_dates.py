@@ -126,6 +126,8 @@ def test_lunar_dates_and_festivals(text, published, expected):
         "春节晚会的节目单已经公布",
         "营造风清气正、政治清明的良好环境",
         "该药一周一次，连续服用",
+        "日本周增新冠确诊病例数创新高",
+        "总台《2023年春节联欢晚会》节目单公布",
     ],
 )
 def test_not_dates(text):
