@@ -20,16 +20,51 @@ YEAR = r"(?:19|20)\d{2}"
 MON = r"(?:1[0-2]|0?[1-9])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 CN_MON = r"(?:十[一二]?|[一二三四五六七八九])"
-QUARTER = r"(?:第?[一二三四1-4]季度)"
-PART = r"(?:上半年|下半年|前三季度|年初|年底|年末|初|底|末|度)"
-MONTH_PART = r"(?:上旬|中旬|下旬|初|底|末|份)"
+CN_DAY = r"(?:三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+DAYX = rf"(?:{DAY}|{CN_DAY})"
+N = r"[一二两三四五六七八九十\d]{1,2}"
+# A year: any 19xx/20xx; an earlier one only where the context shows a year, not a
+# duration (`1840年鸦片战争`, `1357年6月`, `在789年`; not `1200年的历史`).
+Y4 = (
+    rf"(?:(?:19|20)\d{{2}}"
+    rf"|(?<![\d.]|距今|约|近|长达|历经|超过|逾|有|了)1[0-8](?:[1-9]\d|0[1-9])(?=年)(?!年(?:的?历史|前|间|来|多))"
+    rf"|(?<!\d)1[0-8]\d{{2}}(?=年(?:{MON}|{CN_MON})月)"
+    rf"|(?<=在|于|公元)[1-9]\d{{2,3}}(?=年))"
+)
+# A two-digit year (`08年`, `15年3月2日`, `19年底`): zero-padded, or followed by a
+# month or a part of the year; `用了15年` stays a duration.
+Y2 = (
+    rf"(?<![\d.%％])(?:0\d(?=年)"
+    rf"|[1-9]\d(?=年(?:{MON}|{CN_MON})月|年(?:年?底|年?初|年?末|伊始|上半年|下半年|第?[一二三四1-4]季度"
+    rf"|第[一二三四五六七八九十\d]{{1,3}}(?:个月|周|个星期|个礼拜|天)|{{festival}})))"
+)
+# A year in Chinese digits: four (`二〇〇四`), two that are not a vague pair
+# (`零八年`, `九七年`; `七八年` is "seven or eight years"), or 两千零四 before a month.
+CN_Y = (
+    r"(?:[零〇一二三四五六七八九]{4}"
+    r"|(?<![零〇一二三四五六七八九十百千万两第几])(?!一二|二三|三四|四五|五六|六七|七八|八九)[零〇一二三四五六七八九]{2}(?=年)"
+    rf"|(?:两|二)千(?:零[一二三四五六七八九]|零?[一二]?十[一二三四五六七八九]?)?(?=年(?:{MON}|{CN_MON})月))"
+)
+YREL = r"(?:大前年|大后年|今年|去年|明年|前年|后年|次年|上年|本年|同年)"
+MREL = r"(?:本月|这个月|当月|同月|上个月|上一个月|上月|下个月|下一个月|下月)"
+# A day after a month without 日/号 (`1月3`, `四月十三`) only where nothing follows that would make it a count.
+BARE_END = r"(?=$|[\s，。、；;,！？!?）)」”]|[上下中]午|早上|早晨|晚上|晚|夜|凌晨|傍晚|半夜|[至到~～]|[—–\-－]|\d{1,2}[:：点时])"
+CONN = r"(?:[至到~～]|[—–\-－]{1,2})"
+QUARTER = r"(?:第?[一二三四1-4]季度|首季度?)"
+LUNAR_MON = r"(?:十[一二]?|[一二三四五六七八九]|1[0-2]|[1-9])"
+LUNAR_DAY = r"(?:初(?:十|[一二三四五六七八九]|\d)|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十|十[一二三四五六七八九]?|[12]\d|30|[1-9])"
+# Groups of the calendar expressions that 截至 can open (`截至19年底`, `截至本月9日`).
+PREFIXABLE = ("rel", "y", "y2", "cy", "m", "mrel", "yrel", "ny", "n8", "dd", "lm", "ld")
+WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+LUNAR_NAMED = {"正": 1, "冬": 11, "腊": 12}
+DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
 # A season with a year is a date (`今年入夏以来`); without one it is not (docs/ANNOTATION.md).
 SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 SEASON_TERM = {"春": "spring_begins", "夏": "summer_begins", "秋": "autumn_begins", "冬": "winter_begins"}
 # After a bare festival name these make it an occasion, not a date (`国庆招待会`, `七夕节的诗意`).
-OCCASION_AFTER = set("的招晚祝活氛气档文")
+OCCASION_AFTER = ("的", "招", "晚会", "联欢", "戏曲", "祝", "活", "氛", "气", "档", "文")
 # Relative words resolved against the year under discussion rather than the publication year.
 DISCUSSED_YEAR_WORDS = {
     "上年": "previous",
@@ -39,6 +74,12 @@ DISCUSSED_YEAR_WORDS = {
     "年末": "same",
     "年初": "same",
 }
+# Relative year words before a month or part of the year: offset from the publication
+# year, or (次年, 同年) from the year under discussion.
+YEAR_SHIFT = {"大前年": -3, "前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1, "后年": 2, "大后年": 3}
+DISCUSSED_SHIFT = {"次年": 1, "同年": 0}
+# 8-digit dates (`20240307`) are not read after these words: they are numbers there.
+NUMBER_CONTEXT = ("电话", "热线", "编号", "号码", "代码", "账号", "邮编", "编码", "QQ", "传真")
 
 
 class DateFinder:
@@ -46,33 +87,82 @@ class DateFinder:
 
     def __init__(self, rules: Rules) -> None:
         self.relative: dict[str, str] = rules.dates["relative"]
+        self.week_shift: dict[str, int] = rules.dates["week_shift"]
         fest = rules.festivals
         self.lunar: dict[str, dict[int, str]] = {k: {int(y): md for y, md in v.items()} for k, v in fest["lunar"].items()}
         self.festivals: dict[str, dict] = {n: f for f in fest["festival"] for n in f["names"]}
         self.windows: dict[str, str] = fest["windows"]
+        self.lunar_calendar: dict[int, dict] = {int(y): v for y, v in fest["lunar_calendar"].items()}
         fest_names = "|".join(regex.escape(n) for n in sorted(self.festivals, key=len, reverse=True))
         fest_suffix = "|".join(regex.escape(w) for w in sorted(self.windows, key=len, reverse=True) if w)
         self.not_dates = set(rules.dates["not_dates"]["words"])
         rel = "|".join(regex.escape(w) for w in sorted(self.relative, key=len, reverse=True))
+        wrel = "|".join(regex.escape(w) for w in sorted(self.week_shift, key=len, reverse=True))
+        y2 = Y2.replace("{festival}", fest_names)
+        year = rf"(?:(?P<y>{Y4})|(?P<y2>{y2})|(?P<cy>{CN_Y}))年"
+        tail = rf"""(?:{CONN}|(?P<and>和|与))
+            (?: (?:(?P<ty>{YEAR}|[零〇一二三四五六七八九]{{4}})年|(?<!\d)(?P<ty2>\d\d)年|(?P<tyrel>今年|去年|明年|前年))(?:(?P<tm>{MON}|{CN_MON})月份?(?:(?P<td>{DAYX})(?:[日号]|{BARE_END})|(?P<tmp>上旬|中旬|下旬|初|底|末))?)?
+              | (?:(?P<tm>{MON}|{CN_MON})月份?|(?P<tmrel>下个?月|上个?月|本月))(?:(?P<td>{DAYX})(?:[日号]|{BARE_END})|(?P<tmp>上旬|中旬|下旬|初|底|末))?
+              | (?P<td>{DAYX})[日号]
+            )(?(and)(?=之?间))"""
+        month = rf"""(?<!星期|礼拜|周|週)(?:(?P<mfrom>{MON}|{CN_MON}){CONN})?(?:(?P<m>{MON}|{CN_MON})月份?|(?P<mrel>{MREL}))
+            (?: (?P<d>{DAYX})(?:[日号]|{BARE_END})
+              | (?P<mp>上旬|中旬|下旬|月初|月底|月末|初|底|末)
+              | 的?(?P<mnth>第[一二三四五1-5]个|最后一个)(?:星期|礼拜|周)(?P<mwd>[一二三四五六日天])
+              | 的?第(?P<mwk>[一二三四五1-5])(?:周|个星期|个礼拜)
+              | 的?(?P<mfirst>前|头|最后)(?P<mfn>{N})天
+            )?"""
+        ypart = rf"""(?: (?P<q>{QUARTER})(?P<qp>初|末|底)?
+              | (?P<yfirst>前|头|后|最后|最後)(?P<yfn>{N})个?(?P<yfu>月|季度|周|週|星期|天)
+              | (?P<yp>上半年|下半年|前半年|后半年|前三季度|年初|年底|年末|初|底|末|年伊始|伊始|度)
+              | 第(?P<ymo>{N})个月|(?P<ymo1>首月)
+              | 第(?P<ywk>[一二三四五六七八九十\d]{{1,3}})(?:周|个星期|个礼拜)
+              | 第(?P<yday>[一二三四五六七八九十百\d]{{1,3}})天
+              | (?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
+              | (?P<yfest>{fest_names})(?P<yfwin>{fest_suffix})?
+            )"""
+        # Every match starts with one of these characters, or with the first two
+        # characters of a listed word: one cheap test rejects the other positions
+        # before any alternative is tried.
+        firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊")
+        words = [*self.relative, *self.festivals, *self.week_shift]
+        starts = sorted({w[:2] for w in words if w[0] not in firsts}, key=len, reverse=True)
+        first = "".join(sorted(firsts)) + "]|" + "|".join(regex.escape(w) for w in starts)
         self.pattern = regex.compile(
             rf"""
+            (?=[{first})
             (?P<prefix>截至|截止到|截止|截至到)?
             (?:
-              (?P<ny>{YEAR})(?P<nsep>[-/.])(?P<nm>{MON})(?P=nsep)(?P<nd>{DAY})(?![\d.])
-            | (?P<cny>[零〇一二三四五六七八九]{{4}})年(?:(?P<cnm>{CN_MON}|{MON})月(?:(?P<cnd>[一二三]?十?[一二三四五六七八九十]|{DAY})[日号])?)?
+              (?=\d)(?<![\d.])(?P<ny>(?:1[5-9]|20)\d{{2}})(?P<nsep>[-/.])(?P<nm>{MON})
+                (?:(?P=nsep)(?P<nd>{DAY})(?:(?!\d)|(?=\d{{1,2}}:\d{{2}}))|(?={CONN}{YEAR}(?P=nsep){MON}(?!\d)))
+                (?:起?{CONN}(?P<ny2>{YEAR})(?P=nsep)(?P<nm2>{MON})(?:(?P=nsep)(?P<nd2>{DAY}))?(?!\d))?
+            | (?=\d)(?<![\d.])(?P<ny>{YEAR})\x20(?P<nm>0[1-9]|1[0-2])\x20(?P<nd>0[1-9]|[12]\d|3[01])(?!\d)
+            | (?=\d)(?<![\d.A-Za-z-])(?P<n8>{YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)
             | (?P<yr1>{YEAR})年?\s*[—–\-至到~]\s*(?P<yr2>{YEAR})年(?P<yrdu>度)?
-            | (?P<sy>今年|去年|明年|{YEAR}年)(?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
-            | (?P<y>{YEAR})年(?:(?:(?P<mfrom>{MON})[至到—–\-~])?(?P<m>{MON}|{CN_MON})月(?:(?P<d>{DAY})[日号](?:[至到—\-](?:(?P<m_to>{MON})月)?(?P<d2>{DAY})[日号])?|(?P<mp>{MONTH_PART}))?|(?P<q>{QUARTER})|(?P<yp>{PART}))?
-            | (?P<reltop>今年|去年|明年|前年|上年)(?:(?:(?P<rmfrom>{MON})[至到—–\-~])?(?P<rm>{MON})月(?:(?P<rd>{DAY})[日号]|(?P<rmp>{MONTH_PART}))?|(?P<rq>{QUARTER})|(?P<rp>上半年|下半年|前三季度|年初|年底|年末|同期|以来))
-            | (?:(?P<m2from>{MON})[至到—–\-~])?(?P<m2>{MON}|{CN_MON})月(?:(?P<d3>{DAY})[日号](?:[至到—\-](?:(?P<m4>{MON})月)?(?P<d4>{DAY})[日号])?|(?P<mp2>{MONTH_PART})|[至到—\-](?P<m2to>{MON}|{CN_MON})月)?
-            | (?P<cent>上世纪|20世纪|二十世纪)(?P<dec>[一二三四五六七八九]十)年代
-            | (?P<festyear>今年|去年|明年)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
+            | (?P<cent>上世纪|上个世纪|本世纪|(?P<cn>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪)?(?P<dec>(?:19|20)?[1-9]0|[一二三四五六七八九]十)年代(?P<decp>初期|末期|中期|前期|后期|初|末)?
+            | (?=[\d二十])(?<=在|于|到|进入|自|从|至|^)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末)?
+            | (?=[\d二十])(?<!\d)(?P<cn2>\d{{1,2}}|二十一|二十|十[一二三四五六七八九]?)世纪(?P<centp>初|末|(?=以来))
+            | (?=[\d零〇一二两三四五六七八九十今去明前后大次上本同当这下农阴闰正冬腊])
+              (?: (?:{year}|(?P<yrel>{YREL}))?(?P<lmark>农历|阴历)(?:{year})?(?P<lleap>闰)?(?P<lm>{LUNAR_MON}|[正冬腊])月
+                  (?:(?P<ld>{LUNAR_DAY})[日号]?)?
+              | (?:{year}|(?P<yrel>{YREL}))?(?:(?P<lleap>闰)?(?P<lm>[正冬腊])月(?:(?P<ld>{LUNAR_DAY})[日号]?)?
+                  | (?P<lleap>闰)(?P<lm>{LUNAR_MON})月(?P<ld>{LUNAR_DAY})?
+                  | (?P<lm>{CN_MON})月(?P<ld>初(?:十|[一二三四五六七八九])|廿[一二三四五六七八九]?)
+                  | 大年(?P<ld>初(?:十|[一二三四五六七八九])))
+              | (?:{year}|(?P<yrel>{YREL}))?的?{month}(?:{tail})?
+              | {year}(?:的?{ypart})?(?:{tail})?
+              | (?P<yrel>{YREL})的?{ypart}
+              )
+            | (?=[上下这這本])(?<![日基根资成版样文剧课账])(?P<wrel>{wrel})(?:星期|礼拜|周|週)(?:(?:星期|礼拜|周|週)?(?P<wd>[一二三四五六日天末]))?(?![边期转围年刊报])
+            | (?=[星礼禮週周])(?<![一二三四五六七八九十两几每\d个周])(?:星期|礼拜|禮拜|週|周)(?P<wd>[一二三四五六日天])
+            | (?P<qrel>上上个|下下个|上个|下个|这个|上|下|本|当)季度(?P<qp>初|末|底)?
+            | (?=[第首一二三四1-4])(?<![\d年])(?P<q>{QUARTER})(?P<qp>初|末|底)?
+            | (?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
             | (?P<ahead>临近)(?P<fest2>{fest_names})
-            | (?P<thismonth>这个月|本月|上个月|上月|下个月)
             | 近(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
-            | (?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年来
+            | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年来
             | (?P<rel>{rel})
-            | (?<![\d年月个第])(?P<dd>{DAY})日(?=[上下]午|晚|电|讯|消息|在|，|起|至|前后|凌晨|早)
+            | (?=\d)(?<![\d年月个第.]|历时|为期|用时|连续|持续|经过|每|仅|需要|需|用了)(?P<dd>{DAY})日(?![内以之余多左游])(?:{tail})?
             )
             (?P<since>以来)?
             """,
@@ -83,6 +173,7 @@ class DateFinder:
         """Every date of `text`; values stay empty when there is no publication date to resolve against."""
         out: list[Entity] = []
         discussed: int | None = None  # the year the text is talking about, for 上年 and 年底
+        month: date | None = None  # the first day of the month it is talking about, for 当月 and 同月
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e == s or any(a < e and s < b for a, b in excluded):
@@ -93,17 +184,22 @@ class DateFinder:
                 and (text[e] in "级届“《" or (text[e - 1] == "度" and regex.match(r"\p{Han}", text[e])))
             ):
                 continue  # `2026届`, `2022年度乡村振兴模范党组织`, `2023年第一季度“中国好人榜”`: labels
-            if m.group("y") and not (m.group("m") or m.group("q") or m.group("yp") or m.group("since")):
-                if e < len(text) and text[e] == "版":
-                    continue
-            if m.group("prefix") and not (m.group("rel") or m.group("y") or m.group("m2") or m.group("reltop")):
+            if m.group("y") and e == m.end("y") + 1 and e < len(text) and text[e] == "版":
+                continue
+            if m.group("prefix") and not any(m.group(k) for k in PREFIXABLE):
+                continue
+            if m.group("n8") and (text[e : e + 1] == "号" or any(w in text[max(0, s - 6) : s] for w in NUMBER_CONTEXT)):
                 continue
             span_text = text[s:e]
             if span_text in self.not_dates:
                 continue
-            if m.group("fest") and not m.group("fwin") and not m.group("festyear") and text[e : e + 1] in OCCASION_AFTER:
-                continue
-            start, end, vague = self.resolve(m, published, discussed)
+            if (m.group("fest") and not m.group("fwin") or m.group("yfest") and not m.group("yfwin")) and text.startswith(
+                OCCASION_AFTER, e
+            ):
+                continue  # `春节联欢晚会`, `《2023年春节戏曲晚会》`: an occasion, or an edition label
+            start, end, vague = self.resolve(m, published, discussed, month)
+            if m.group("n8") and start is None:
+                continue  # not a valid calendar day: a number
             if m.group("prefix"):
                 start = None
             whole_year = (
@@ -111,10 +207,14 @@ class DateFinder:
             )
             if whole_year and (m.group("rel") or "") not in DISCUSSED_YEAR_WORDS:
                 discussed = start.year  # a whole calendar year: `2019年`, `去年`
+            if start and end and (start.year, start.month) == (end.year, end.month):
+                month = start.replace(day=1)  # `9月份`, `5月3日`
             out.append(Entity("DATE", span_text, s, e, date_start=start, date_end=end, vague=vague or None))
         return out
 
-    def resolve(self, m: regex.Match[str], p: date | None, discussed: int | None = None) -> tuple[date | None, date | None, bool]:
+    def resolve(
+        self, m: regex.Match[str], p: date | None, discussed: int | None = None, month: date | None = None
+    ) -> tuple[date | None, date | None, bool]:
         """Inclusive bounds of one match; (None, None, False) when it cannot be resolved.
 
         `上年`, `前一年` and a bare `年底`/`年初` refer to the year the text is
@@ -128,53 +228,227 @@ class DateFinder:
                 self.relative[rel], date(year, 12, 31) if DISCUSSED_YEAR_WORDS[rel] == "same" else date(year + 1, 12, 31)
             )
         try:
-            start, end, vague = self._bounds(g, p)
+            start, end, vague = self._bounds(g, p, discussed, month)
         except (ValueError, KeyError, NumberError, OverflowError):
             return None, None, False  # an expression the rules cannot resolve stays a DATE without bounds
         if g["since"] and start is not None:
             end = p
         return start, end, vague
 
-    def _bounds(self, g: dict[str, str | None], p: date | None) -> tuple[date | None, date | None, bool]:
+    def _year(self, g: dict[str, str | None], p: date | None, discussed: int | None) -> int | None:
+        """The year a calendar expression names, or None when it names none."""
+        if g["y"]:
+            return int(g["y"])
+        if g["y2"]:
+            return _two_digit_year(int(g["y2"]), p)
+        if g["cy"]:
+            cy = g["cy"]
+            if all(ch in DIGIT for ch in cy):
+                n = int("".join(str(DIGIT[ch]) for ch in cy))
+                return _two_digit_year(n, p) if len(cy) == 2 else n
+            return int(chinese(cy))
+        if g["yrel"] and p is not None:
+            if g["yrel"] in DISCUSSED_SHIFT:
+                return (discussed or p.year) + DISCUSSED_SHIFT[g["yrel"]]
+            return p.year + YEAR_SHIFT[g["yrel"]]
+        return None
+
+    def _bounds(
+        self, g: dict[str, str | None], p: date | None, discussed: int | None, month: date | None
+    ) -> tuple[date | None, date | None, bool]:
         if g["yr1"]:
             return date(int(g["yr1"]), 1, 1), date(int(g["yr2"]), 12, 31), False
         if g["ny"]:
-            d = date(int(g["ny"]), int(g["nm"]), int(g["nd"]))
+            if g["nd"]:
+                start = date(int(g["ny"]), int(g["nm"]), int(g["nd"]))
+            else:
+                start = date(int(g["ny"]), int(g["nm"]), 1)
+            end = start if g["nd"] else _month_end(start.year, start.month)
+            if g["ny2"]:
+                y2, m2 = int(g["ny2"]), int(g["nm2"])
+                end = date(y2, m2, int(g["nd2"])) if g["nd2"] else _month_end(y2, m2)
+            return start, end, False
+        if g["n8"]:
+            d = date(int(g["n8"][:4]), int(g["n8"][4:6]), int(g["n8"][6:]))
             return d, d, False
-        if g["cny"]:
-            year = int(chinese(g["cny"]))
-            month = None if g["cnm"] is None else str(int(g["cnm"]) if g["cnm"].isdigit() else int(chinese(g["cnm"])))
-            day = None if g["cnd"] is None else str(int(g["cnd"]) if g["cnd"].isdigit() else int(chinese(g["cnd"])))
-            return _calendar(year, month, day, None, None, None, None)
-        if g["y"]:
-            month = g["m"] if g["m"] is None or g["m"].isdigit() else str(int(chinese(g["m"])))
-            start, end, vague = _from_month(_calendar(int(g["y"]), month, g["d"], g["d2"], g["mp"], g["q"], g["yp"]), g["mfrom"])
-            if g["m_to"] and g["d2"] and start:
-                end = date(start.year, int(g["m_to"]), int(g["d2"]))
-            return start, end, vague
-        if g["cent"]:
-            decade = 1900 + int(chinese(g["dec"]))
-            return date(decade, 1, 1), date(decade + 9, 12, 31), False
+        if g["dec"]:
+            return _decade(g)
+        if g["cn2"]:
+            c = _number(g["cn2"])
+            first = (c - 1) * 100
+            start, end = date(max(first, 1), 1, 1), date(first + 99, 12, 31)
+            if g["centp"] == "初":
+                end = date(first + 9, 12, 31)
+            elif g["centp"] == "末":
+                start = date(first + 90, 1, 1)
+            return start, end, False
+        year = self._year(g, p, discussed)
+        if g["ld"] or g["lm"]:
+            return self._lunar(g, p, year)
+        if g["m"] or g["mrel"]:
+            return self._month_level(g, p, year, month)
+        if year is not None:
+            start, end, vague = self._year_level(g, year)
+            return self._tail(g, start, end, vague, p)
+        if g["wrel"] or g["wd"]:
+            if p is None:
+                return None, None, False
+            return _week(p, self.week_shift.get(g["wrel"] or "", 0), g["wd"])
+        if g["qrel"] or g["q"]:
+            if p is None:
+                return None, None, False
+            if g["qrel"]:
+                shift = {"上上个": -2, "下下个": 2, "上个": -1, "下个": 1, "上": -1, "下": 1}.get(g["qrel"], 0)
+                y, q = divmod(p.year * 4 + (p.month - 1) // 3 + shift, 4)
+                return _quarter(y, q + 1, g["qp"])
+            return _quarter(p.year, _quarter_number(g["q"]), g["qp"])
         if p is None:
             return None, None, False
-        if g["reltop"]:
-            year = p.year + {"今年": 0, "去年": -1, "上年": -1, "明年": 1, "前年": -2}[g["reltop"]]
-            if g["rp"] == "以来":
-                return date(year, 1, 1), p, False
-            if g["rp"] == "同期":
-                return date(year, 1, 1), _same_day(year, p), False
-            return _from_month(_calendar(year, g["rm"], g["rd"], None, g["rmp"], g["rq"], g["rp"]), g["rmfrom"])
-        if g["m2"]:
-            month = int(g["m2"]) if g["m2"].isdigit() else int(chinese(g["m2"]))
-            start, end, vague = _from_month(_calendar(p.year, str(month), g["d3"], g["d4"], g["mp2"], None, None), g["m2from"])
-            if g["m4"] and g["d4"] and start:
-                end = date(start.year, int(g["m4"]), int(g["d4"]))
-            if g["m2to"]:
-                to = int(g["m2to"]) if g["m2to"].isdigit() else int(chinese(g["m2to"]))
-                end = _month_end(p.year, to)
+        if g["fest"] or g["fest2"]:
+            name = g["fest"] or g["fest2"]
+            bare = self.festivals[name].get("bare", "day")
+            window = "eve" if g["ahead"] else self.windows[g["fwin"]] if g["fwin"] else bare
+            return self._festival(name, window, p)
+        if g["nyears2"]:
+            return date(p.year - _number(g["nyears2"]), 1, 1), p, True
+        if g["nyears"]:
+            return date(p.year - _number(g["nyears"]), 1, 1), p, True
+        if g["dd"]:
+            day = int(g["dd"])
+            y, mo = p.year, p.month
+            if day > calendar.monthrange(y, mo)[1]:  # `30日` in February: the previous month's
+                y, mo = divmod(y * 12 + mo - 2, 12)
+                mo += 1
+            d = date(y, mo, day)
+            return self._tail(g, d, d, False, p)
+        if g["rel"]:
+            return _relative(self.relative[g["rel"]], p)
+        return None, None, False
+
+    def _month_level(
+        self, g: dict[str, str | None], p: date | None, year: int | None, discussed: date | None
+    ) -> tuple[date | None, date | None, bool]:
+        """A month (`5月`, `本月`), with its year, day or part, and a range tail.
+
+        `当月`/`同月` is the month the text discusses (`9月份当月`), else the publication month.
+        """
+        if g["mrel"] in ("当月", "同月") and (discussed or p):
+            ref = discussed or p
+            year, month = ref.year, ref.month
+        elif g["mrel"]:
+            if p is None:
+                return None, None, False
+            shift = {"上个月": -1, "上一个月": -1, "上月": -1, "下个月": 1, "下一个月": 1, "下月": 1}.get(g["mrel"], 0)
+            y, mo = divmod(p.year * 12 + p.month - 1 + shift, 12)
+            year, month = (y if year is None else year), mo + 1  # `去年本月十日`: this month of last year
+        else:
+            month = _number(g["m"])
+            if year is None:
+                if p is None:
+                    return None, None, False
+                year = p.year
+                if g["d"] and month == 2 and _number(g["d"]) == 29:
+                    while not calendar.isleap(year):  # `2月29日` without a year: the last leap year
+                        year -= 1
+        if g["d"]:
+            start = end = date(year, month, _number(g["d"]))
+        elif g["mp"]:
+            start, end = _month_part(year, month, g["mp"])
+        elif g["mnth"]:
+            start = end = _nth_weekday(year, month, g["mnth"], WEEKDAY[g["mwd"]])
+        elif g["mwk"]:
+            start, end = _week_of_month(year, month, _number(g["mwk"]))
+        elif g["mfirst"]:
+            n = _number(g["mfn"])
+            last = _month_end(year, month)
+            start, end = (
+                (date(year, month, 1), date(year, month, n)) if g["mfirst"] != "最后" else (last - timedelta(days=n - 1), last)
+            )
+        else:
+            start, end = date(year, month, 1), _month_end(year, month)
+        if g["mfrom"]:
+            start = date(year, _number(g["mfrom"]), 1)
+        return self._tail(g, start, end, False, p)
+
+    def _lunar(self, g: dict[str, str | None], p: date | None, year: int | None) -> tuple[date | None, date | None, bool]:
+        """A lunar month or day (`农历八月十五`, `腊月初十`); without a year, the occurrence nearest publication."""
+        lm = g["lm"] or "正"  # `大年初三` is in the first month
+        month = LUNAR_NAMED[lm] if lm in LUNAR_NAMED else _number(lm)
+        day = None
+        if g["ld"]:
+            ld = g["ld"].removeprefix("初")
+            day = 20 + (_number(ld[1:]) if len(ld) > 1 else 0) if ld.startswith("廿") else _number(ld)
+        leap = bool(g["lleap"])
+        if year is not None:
+            return self._lunar_span(year, month, leap, day)
+        if p is None:
+            return None, None, False
+        spans = [s for y in (p.year - 1, p.year, p.year + 1) if (s := self._lunar_span(y, month, leap, day))[0]]
+        if not spans:
+            return None, None, False
+        return min(spans, key=lambda s: abs((s[0] - p).days))
+
+    def _lunar_span(self, year: int, month: int, leap: bool, day: int | None) -> tuple[date | None, date | None, bool]:
+        """Gregorian bounds of a lunar month (or one day of it) from `[lunar_calendar]`."""
+        row = self.lunar_calendar.get(year)
+        if row is None or (leap and row["leap"] != month):
+            return None, None, False
+        index = month - 1 + (1 if row["leap"] and (month > row["leap"] or leap) else 0)
+        lengths = [30 if ch == "1" else 29 for ch in row["months"]]
+        first = date.fromisoformat(f"{year}-{row['new_year']}") + timedelta(days=sum(lengths[:index]))
+        if day is None:
+            return first, first + timedelta(days=lengths[index] - 1), False
+        if day > lengths[index]:
+            return None, None, False
+        return (d := first + timedelta(days=day - 1)), d, False
+
+    def _tail(
+        self, g: dict[str, str | None], start: date | None, end: date | None, vague: bool, p: date | None
+    ) -> tuple[date | None, date | None, bool]:
+        """The second half of a range (`至8月22日`, `到五月`) inherits the first half's year and month."""
+        named_year = g["ty"] or g["ty2"] or g["tyrel"]
+        if start is None or end is None or not (named_year or g["tm"] or g["tmrel"] or g["td"]):
             return start, end, vague
+        year, month = start.year, start.month
+        if g["ty"]:
+            year = int(g["ty"]) if g["ty"].isdigit() else int("".join(str(DIGIT[ch]) for ch in g["ty"]))
+        elif g["ty2"]:
+            year = _two_digit_year(int(g["ty2"]), p)
+        elif g["tyrel"] and p is not None:
+            year = p.year + YEAR_SHIFT[g["tyrel"]]
+        if g["tmrel"] and p is not None:
+            shift = {"下个月": 1, "下月": 1, "上个月": -1, "上月": -1}.get(g["tmrel"], 0)
+            y, mo = divmod(p.year * 12 + p.month - 1 + shift, 12)
+            year, month = y, mo + 1
+        elif g["tm"]:
+            month = _number(g["tm"])
+            if not named_year and month < start.month:
+                year += 1  # `8月至2月`: the next February
+        if g["td"]:
+            last = date(year, month, _number(g["td"]))
+        elif g["tmp"]:
+            last = _month_part(year, month, g["tmp"])[1]
+        elif g["tm"] or g["tmrel"]:
+            last = _month_end(year, month)
+        else:
+            last = date(year, 12, 31)
+        return start, max(last, end), vague
+
+    def _year_level(self, g: dict[str, str | None], year: int) -> tuple[date | None, date | None, bool]:
+        """A year with an optional part: quarter, half, first months, week, day, season, festival."""
+        if g["q"]:
+            return _quarter(year, _quarter_number(g["q"]), g["qp"])
+        if g["yfirst"]:
+            return _first_or_last(year, g["yfirst"] in ("后", "最后", "最後"), _number(g["yfn"]), g["yfu"] or "")
+        if g["ymo"] or g["ymo1"]:
+            n = _number(g["ymo"]) if g["ymo"] else 1
+            return date(year, n, 1), _month_end(year, n), False
+        if g["ywk"]:
+            return (*_week_of_month(year, 1, _number(g["ywk"])), False)
+        if g["yday"]:
+            d = date(year, 1, 1) + timedelta(days=_number(g["yday"]) - 1)
+            return d, d, False
         if g["season"]:
-            year = int(g["sy"][:4]) if g["sy"][0].isdigit() else p.year + {"今年": 0, "去年": -1, "明年": 1}[g["sy"]]
             season = next(ch for ch in g["season"] if ch in SEASON_START)  # 春季, 入夏, 秋天
             first = SEASON_START[season]
             start = date(year, first, 1)
@@ -182,66 +456,79 @@ class DateFinder:
                 term = self.lunar[SEASON_TERM[season]].get(year)
                 start = date.fromisoformat(f"{year}-{term}") if term else start
             end_month = first + 2
-            end = _month_end(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1)
-            return start, end, False
-        if g["fest"] or g["fest2"]:
-            shift = {"去年": -1, "明年": 1}.get(g["festyear"] or "", 0)
-            name = g["fest"] or g["fest2"]
-            bare = self.festivals[name].get("bare", "day")
-            window = "eve" if g["ahead"] else self.windows[g["fwin"]] if g["fwin"] else bare
-            return self._festival(name, window, p, shift)
-        if g["thismonth"]:
-            shift = {"上个月": -1, "上月": -1, "下个月": 1}.get(g["thismonth"], 0)
-            y, mo = divmod(p.year * 12 + p.month - 1 + shift, 12)
-            return date(y, mo + 1, 1), _month_end(y, mo + 1), False
-        if g["nyears2"]:
-            n = int(g["nyears2"]) if g["nyears2"].isdigit() else int(chinese(g["nyears2"]))
-            return date(p.year - n, 1, 1), p, True
-        if g["nyears"]:
-            n = int(g["nyears"]) if g["nyears"].isdigit() else int(chinese(g["nyears"]))
-            return date(p.year - n, 1, 1), p, True
-        if g["dd"]:
-            return (d := date(p.year, p.month, int(g["dd"]))), d, False
-        if g["rel"]:
-            return _relative(self.relative[g["rel"]], p)
-        return None, None, False
+            return start, _month_end(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1), False
+        if g["yfest"]:
+            d = self._festival_day(g["yfest"], year)
+            if d is None:
+                raise KeyError(g["yfest"])
+            window = self.windows[g["yfwin"]] if g["yfwin"] else self.festivals[g["yfest"]].get("bare", "day")
+            return self._window(g["yfest"], window, d)
+        yp = g["yp"] or ""
+        if yp in ("年初", "初", "年伊始", "伊始"):
+            return date(year, 1, 1), date(year, 1, 31), yp.endswith("伊始")
+        if yp in ("年底", "年末", "底", "末"):
+            return date(year, 12, 1), date(year, 12, 31), False
+        if yp in ("上半年", "前半年"):
+            return date(year, 1, 1), date(year, 6, 30), False
+        if yp in ("下半年", "后半年"):
+            return date(year, 7, 1), date(year, 12, 31), False
+        if yp == "前三季度":
+            return date(year, 1, 1), date(year, 9, 30), False
+        return date(year, 1, 1), date(year, 12, 31), False
 
     def _festival_day(self, name: str, year: int) -> date | None:
         f = self.festivals[name]
-        if "lunar" in f:
+        if "lunar_date" in f:
+            month, day = f["lunar_date"]
+            d = self._lunar_span(year, month, False, day)[0]
+            if d is None:
+                return None
+        elif "lunar" in f:
             md = self.lunar[f["lunar"]].get(year)
             if md is None:
                 return None
             d = date.fromisoformat(f"{year}-{md}")
+        elif "nth" in f:
+            month, nth, weekday = f["nth"]  # 母亲节: the 2nd Sunday (weekday 6) of May
+            first = date(year, month, 1)
+            d = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
         else:
             d = date.fromisoformat(f"{year}-{f['day']}")
         return d + timedelta(days=int(f.get("offset", 0)))
 
-    def _festival(self, name: str, window: str, p: date, shift: int) -> tuple[date | None, date | None, bool]:
+    def _festival(self, name: str, window: str, p: date) -> tuple[date | None, date | None, bool]:
         """The festival occurrence nearest the publication date, and the window around it."""
-        days = [d for y in (p.year - 1, p.year, p.year + 1) if (d := self._festival_day(name, y + shift))]
+        days = [d for y in (p.year - 1, p.year, p.year + 1) if (d := self._festival_day(name, y))]
         if not days:
             return None, None, False
-        d = min(days, key=lambda x: abs((x - p).days)) if not shift else self._festival_day(name, p.year + shift)
-        if d is None:
-            return None, None, False
-        f = self.festivals[name]
+        return self._window(name, window, min(days, key=lambda x: abs((x - p).days)))
+
+    def _window(self, name: str, window: str, d: date) -> tuple[date | None, date | None, bool]:
+        """The period a festival window (`期间`, `前`, `前夕`) gives around the festival day D."""
         if window == "holiday":
-            n = int(f.get("holiday_days", 1))
+            n = int(self.festivals[name].get("holiday_days", 1))
             return d, d + timedelta(days=n - 1), False
         if window == "before":
             return None, d - timedelta(days=1), False
+        if window == "around":
+            return d, d, True
         if window == "eve":
             return d - timedelta(days=14), d - timedelta(days=1), True
         return d, d, False
 
 
-def _from_month(bounds: tuple[date | None, date | None, bool], month_from: str | None) -> tuple[date | None, date | None, bool]:
-    """`1—4月`: a month range starts on the first of its first month."""
-    start, end, vague = bounds
-    if month_from and end is not None:
-        start = date(end.year, int(month_from), 1)
-    return start, end, vague
+def _number(text: str) -> int:
+    """A small count in Arabic or Chinese digits (`12`, `十二`, `两`)."""
+    return int(text) if text.isdigit() else int(chinese(text))
+
+
+def _two_digit_year(n: int, p: date | None) -> int:
+    """`08年` → 2008: the century that puts the year within 89 years before to 10 after publication."""
+    base = p.year if p else date.today().year
+    year = base - base % 100 + n
+    if year > base + 10:
+        year -= 100
+    return year
 
 
 def _same_day(year: int, p: date) -> date:
@@ -253,36 +540,96 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _calendar(
-    year: int, m: str | None, d: str | None, d2: str | None, mp: str | None, q: str | None, yp: str | None
-) -> tuple[date, date, bool]:
-    """Bounds of a calendar expression within one year."""
-    if m:
-        month = int(m)
-        if d:
-            day = date(year, month, int(d))
-            return day, date(year, month, int(d2)) if d2 else day, False
-        if mp in ("上旬", "初"):
-            return date(year, month, 1), date(year, month, 10), False
-        if mp == "中旬":
-            return date(year, month, 11), date(year, month, 20), False
-        if mp in ("下旬", "底", "末"):
-            return date(year, month, 21), _month_end(year, month), False
-        return date(year, month, 1), _month_end(year, month), False
-    if q:
-        n = int(q.strip("第季度")) if q.strip("第季度").isdigit() else int(chinese(q.strip("第季度")))
-        return date(year, 3 * n - 2, 1), _month_end(year, 3 * n), False
-    if yp in ("年初", "初"):
-        return date(year, 1, 1), date(year, 1, 31), False
-    if yp in ("年底", "年末", "底", "末"):
-        return date(year, 12, 1), date(year, 12, 31), False
-    if yp == "上半年":
-        return date(year, 1, 1), date(year, 6, 30), False
-    if yp == "下半年":
-        return date(year, 7, 1), date(year, 12, 31), False
-    if yp == "前三季度":
-        return date(year, 1, 1), date(year, 9, 30), False
-    return date(year, 1, 1), date(year, 12, 31), False
+def _month_part(year: int, month: int, part: str) -> tuple[date, date]:
+    """上旬/月初 the first ten days, 中旬 the middle ten, 下旬/月底 from the 21st."""
+    if part in ("上旬", "初", "月初"):
+        return date(year, month, 1), date(year, month, 10)
+    if part == "中旬":
+        return date(year, month, 11), date(year, month, 20)
+    return date(year, month, 21), _month_end(year, month)
+
+
+def _week_of_month(year: int, month: int, n: int) -> tuple[date, date]:
+    """The N-th Monday-to-Sunday week that starts in the month (`五月第一周`)."""
+    first = date(year, month, 1)
+    monday = first + timedelta(days=(7 - first.weekday()) % 7) + timedelta(weeks=n - 1)
+    return monday, monday + timedelta(days=6)
+
+
+def _nth_weekday(year: int, month: int, nth: str, weekday: int) -> date:
+    """`第二个星期日` (nth = `第二个`) or `最后一个星期一` of a month; weekday 0 is Monday."""
+    if nth == "最后一个":
+        last = _month_end(year, month)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (_number(nth[1:-1]) - 1))
+
+
+def _first_or_last(year: int, last: bool, n: int, unit: str) -> tuple[date, date, bool]:
+    """`前五个月`, `后三月`, `前2周`, `最后10天` of a year; weeks are whole Monday-to-Sunday weeks."""
+    if unit in ("月", "季度"):
+        months = n * (3 if unit == "季度" else 1)
+        if last:
+            return date(year, 13 - months, 1), date(year, 12, 31), False
+        return date(year, 1, 1), _month_end(year, months), False
+    days = n if unit == "天" else n * 7
+    if unit == "天":
+        first, final = date(year, 1, 1), date(year, 12, 31)
+    else:
+        first = _week_of_month(year, 1, 1)[0]
+        final = date(year, 12, 31) - timedelta(days=(date(year, 12, 31).weekday() + 1) % 7)  # the last Sunday
+    if last:
+        return final - timedelta(days=days - 1), final, False
+    return first, first + timedelta(days=days - 1), False
+
+
+def _week(p: date, shift: int, day: str | None) -> tuple[date, date, bool]:
+    """A week (`上周`) or a weekday of it (`下周六`, `星期天`) counted from the publication week."""
+    monday = p - timedelta(days=p.weekday()) + timedelta(weeks=shift)
+    if not day:
+        return monday, monday + timedelta(days=6), False
+    if day == "末":
+        return monday + timedelta(days=5), monday + timedelta(days=6), False
+    d = monday + timedelta(days=WEEKDAY[day])
+    return d, d, False
+
+
+def _quarter_number(q: str) -> int:
+    core = q.strip("第季度")
+    return 1 if core.startswith("首") or not core else _number(core)
+
+
+def _quarter(year: int, n: int, part: str | None) -> tuple[date, date, bool]:
+    """Quarter N of a year; 初 its first month, 末/底 its last."""
+    start, end = date(year, 3 * n - 2, 1), _month_end(year, 3 * n)
+    if part == "初":
+        end = _month_end(year, 3 * n - 2)
+    elif part in ("末", "底"):
+        start = date(year, 3 * n, 1)
+    return start, end, False
+
+
+def _decade(g: dict[str, str | None]) -> tuple[date, date, bool]:
+    """`九十年代` (the 1990s unless a century says otherwise), with 初/中期/末 as its thirds."""
+    dec = g["dec"] or ""
+    if len(dec) == 4:
+        first = int(dec)
+    else:
+        century = 1900
+        if g["cent"] == "本世纪":
+            century = 2000
+        elif g["cn"]:
+            century = (_number(g["cn"]) - 1) * 100
+        first = century + _number(dec)
+    start, end = date(first, 1, 1), date(first + 9, 12, 31)
+    part = g["decp"] or ""
+    if part in ("初", "初期", "前期"):
+        end = date(first + 2, 12, 31)
+    elif part == "中期":
+        start, end = date(first + 3, 1, 1), date(first + 6, 12, 31)
+    elif part in ("末", "末期", "后期"):
+        start = date(first + 7, 1, 1)
+    return start, end, False
 
 
 def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
@@ -310,14 +657,11 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
         return (date(p.year, 1, 1), date(p.year, 6, 30), False) if n == 1 else (date(p.year, 7, 1), date(p.year, 12, 31), False)
     if name == "quarters":
         return date(p.year, 1, 1), _month_end(p.year, 3 * n), False
-    if name == "week":
-        monday = p - timedelta(days=p.weekday()) + timedelta(weeks=n)
-        return monday, monday + timedelta(days=6), False
+    if name == "year_span":
+        return date(p.year, 1, 1), date(p.year + n, 12, 31), False
     if name in ("month_end", "month_start"):
         y, mo = divmod(p.year * 12 + p.month - 1 + n, 12)
         if name == "month_start":
             return date(y, mo + 1, 1), date(y, mo + 1, 10), False
         return date(y, mo + 1, 21), _month_end(y, mo + 1), False
-    if name == "quarter":
-        return date(p.year, 3 * n - 2, 1), _month_end(p.year, 3 * n), False
     raise ValueError(f"unknown date rule {rule!r}")
