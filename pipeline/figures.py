@@ -208,6 +208,8 @@ class FigureFinder:
         if g["half_cheng"]:
             return Quantity(5.0, None, "%", None, "percent")
         if g["big"]:
+            if g["bnum"][0] in "百千万亿":
+                return None  # `万亿大关` is a threshold, not a count of kinds
             return Quantity(parse_number(g["bnum"]), None, g["bnoun"], None, "count")
         num = g["num"]
         written_unit = g["unit"] or g["noun"]
@@ -310,6 +312,8 @@ class FigureFinder:
             unit_start = m.start("unit") if g["unit"] else e
             if self.label_after.match(text, unit_start):
                 continue  # `九年级`, `50周年`, `十四届一次会议`: labels and ordinals
+            if text[e : e + 1] == "级":
+                continue  # `万亿级产业集群`, `千万吨级炼化`: a size class, not a figure
             if g["unit"] == "年" and (YEAR_RE.fullmatch(num) or num in ("百", "千", "万") or CN_YEAR.fullmatch(num)):
                 continue  # a year is a DATE; `千年古村`, `百年变局` are epithets
             if (

@@ -56,6 +56,8 @@ def chinese(text: str) -> float:
     if all(ch in DIGITS for ch in text) and len(text) > 2:
         # Digit-by-digit reading (`二〇二二`), used for years.
         return float("".join(str(DIGITS[ch]) for ch in text))
+    if text[0] in "百千万亿":
+        text = "一" + text  # `百万分之五`: a leading multiplier counts one of it; cn2an wants the 一
     try:
         return float(cn2an.cn2an(text.replace("两", "二").replace("〇", "零").replace("万万", "亿"), "normal"))
     except (ValueError, KeyError, TypeError) as err:
