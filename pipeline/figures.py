@@ -26,6 +26,8 @@ CN_YEAR = regex.compile(r"[一二][〇零一二三四五六七八九]{3}")  # `�
 METRIC_TAIL = regex.compile(r"[\p{Han}（）()A-Za-z]{1,12}")
 VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几"
 MULT = r"万亿|千万|百万|万万|万|亿|千|百"
+# `(含)` marks a bound as included (`60周岁（含）以上`, `1万(含)-5万元`); it stays inside the figure.
+INCL = r"(?:[（(]含[）)])"
 RANGE_SEP = r"——|--|至|到|—|–|－|-|~|～|〜"
 # Inside a numeral, 两 is a digit after 一 (`一两天`) or before a multiplier (`三千两百`); after another
 # digit it is the weight unit (`二两`, `三十两`, `两万两`). A numeral may always start with 两.
@@ -129,11 +131,11 @@ class FigureFinder:
           | (?P<half_cheng>半成)(?![品熟])
           | (?P<big>(?P<bnum>{cn}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
           | (?P<num>{number})(?P<more>多|余|几)?(?:(?P<ge>个)(?=亿))?(?P<mult>{mult})?(?P<more2>多|余)?(?P<mult_hi>亿)?
-            (?:(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{mult})?)?
+            (?:{INCL}?(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{mult})?)?
             (?:(?P<unit>{unit_alt})(?P<htail>半(?![{half_not}]))?
-               (?:(?P<sep3>{RANGE_SEP})(?P<num3>{number})(?P<mult3>{mult})?(?P=unit))?
+               (?:{INCL}?(?P<sep3>{RANGE_SEP})(?P<num3>{number})(?P<mult3>{mult})?(?P=unit))?
               |(?P<noun>{nouns}))?
-            (?P<trail>以上|以下|以内|之内|左右|上下|多|余)?
+            (?:{INCL}?(?P<trail>以上|以下|以内|之内|左右|上下|多|余))?
             """,
             regex.VERBOSE,
         )
