@@ -107,9 +107,9 @@ class FigureFinder:
             unit: regex.compile("|".join(regex.escape(w) for w in words)) for unit, words in rules.units["money_context"].items()
         }
         units = sorted(self.unit_kind, key=len, reverse=True)
-        # The weight 两 before a measure word is the numeral (`神十五两个乘组`).
         starts = regex.escape("".join(sorted({u[0] for u in units if "\u4e00" <= u[0] <= "\u9fff"})))
-        unit_alt = "|".join(f"两(?![{starts}])" if u == "两" else regex.escape(u) for u in units)
+        not_before: dict[str, list[str]] = rules.units["unit_not_before"]
+        unit_alt = "|".join(self._unit_regex(u, starts, not_before.get(u)) for u in units)
         nouns = "|".join(sorted(self.counted_nouns, key=len, reverse=True))
         # A unit that starts with a multiplier character (`千米`, `千克`, `千瓦`) is the unit, not 千 + 米;
         # 百 before 分 starts a percentage word (`百分之`, `百分位`), not a numeral.
@@ -152,6 +152,19 @@ class FigureFinder:
             "(?:" + "|".join(regex.escape(w) for w in sorted(self.leading, key=len, reverse=True)) + ")$"
         )
         self.group_names = sorted(self.pattern.groupindex, key=self.pattern.groupindex.__getitem__)
+
+    @staticmethod
+    def _unit_regex(unit: str, starts: str, not_before: list[str] | None) -> str:
+        """One unit of the unit alternation, with the words it must not open (`18打破`, `310双引擎`).
+
+        The weight 两 follows a Chinese numeral only (`二两`, not `2023两岸`) and is the numeral
+        itself before a measure word or 月 (`神十五两个乘组`, `一二两月份`).
+        """
+        if unit == "两":
+            return f"(?<=[一二三四五六七八九十百千万])两(?![{starts}月])"
+        if not_before:
+            return regex.escape(unit) + "(?!" + "|".join(regex.escape(w) for w in not_before) + ")"
+        return regex.escape(unit)
 
     def normalise(self, text: str) -> str:
         """Traditional and financial numerals read as simplified ones, one character for one (`壹仟玖佰圆`)."""
@@ -314,8 +327,8 @@ class FigureFinder:
             unit_start = m.start("unit") if g["unit"] else e
             if self.label_after.match(text, unit_start):
                 continue  # `九年级`, `50周年`, `十四届一次会议`: labels and ordinals
-            if text[e : e + 1] == "级":
-                continue  # `万亿级产业集群`, `千万吨级炼化`: a size class, not a figure
+            if text[e : e + 1] == "级" and not g["unit"]:
+                continue  # `万亿级产业集群`: a size class, not a figure (`500吨级推力` is a rating, and stays)
             if g["unit"] == "年" and (YEAR_RE.fullmatch(num) or num in ("百", "千", "万") or CN_YEAR.fullmatch(num)):
                 continue  # a year is a DATE; `千年古村`, `百年变局` are epithets
             if (
