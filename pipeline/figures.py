@@ -157,11 +157,12 @@ class FigureFinder:
     def _unit_regex(unit: str, starts: str, not_before: list[str] | None) -> str:
         """One unit of the unit alternation, with the words it must not open (`18打破`, `310双引擎`).
 
-        The weight 两 follows a Chinese numeral only (`二两`, not `2023两岸`) and is the numeral
-        itself before a measure word or 月 (`神十五两个乘组`, `一二两月份`).
+        The weight 两 follows a Chinese numeral (`二两`), or Arabic digits at the end of a clause
+        (`1234两。`, not `2023两岸`, `076两栖`); before a measure word or 月 it is the numeral
+        itself (`神十五两个乘组`, `一二两月份`).
         """
         if unit == "两":
-            return f"(?<=[一二三四五六七八九十百千万])两(?![{starts}月])"
+            return rf"(?:(?<=[一二三四五六七八九十百千万])两(?![{starts}月])|(?<=\d)两(?!\p{{Han}}))"
         if not_before:
             return regex.escape(unit) + "(?!" + "|".join(regex.escape(w) for w in not_before) + ")"
         return regex.escape(unit)

@@ -153,6 +153,12 @@ def test_two_as_a_digit_before_a_measure_word():
     assert figures("用了一两天")["一两天"][:2] == (1.0, 2.0)
 
 
+def test_two_after_a_year_or_a_model_number_opens_a_word():
+    """`2023两岸企业家峰会`, `076两栖攻击舰`: 两 opens 两岸/两栖; at a clause end it is the weight."""
+    assert figures("2023两岸企业家峰会开幕，076两栖攻击舰下水") == {}
+    assert figures("库存白银1234两。")["1234两"][2] == "两"
+
+
 @pytest.mark.parametrize(
     ("text", "value", "qualifier"),
     [
