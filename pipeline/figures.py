@@ -369,7 +369,7 @@ class FigureFinder:
                     unit=q.unit,
                     qualifier=qualifier,
                     kind=q.kind,
-                    metric=_metric(text, start, e, q),
+                    metric=_metric(source, start, e, q),
                 )
             )
         return out
