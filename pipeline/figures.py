@@ -16,16 +16,22 @@ from .entities import Entity
 from .numbers import MULTIPLIERS, NumberError, approx_pair, parse_number
 from .rules import Rules
 
-AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-CN = r"[零〇一二两三四五六七八九十百千万亿]+"
-CN_RE = regex.compile(CN)
+AR = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
+DIG = "零〇一二三四五六七八九"
+CN_NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
+CN_RE = regex.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 VAGUE_RE = regex.compile(r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几")
 YEAR_RE = regex.compile(r"(?:19|20)\d\d")
+CN_YEAR = regex.compile(r"[一二][〇零一二三四五六七八九]{3}")  # `一九五四年`, read digit by digit
 METRIC_TAIL = regex.compile(r"[\p{Han}（）()A-Za-z]{1,12}")
-CN_DECIMAL = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几"
-MULT = r"万亿|千万|百万|万|亿|千|百"
-RANGE_SEP = r"至|到|—|–|－|-|~|～"
+MULT = r"万亿|千万|百万|万万|万|亿|千|百"
+# `(含)` marks a bound as included (`60周岁（含）以上`, `1万(含)-5万元`); it stays inside the figure.
+INCL = r"(?:[（(]含[）)])"
+RANGE_SEP = r"——|--|至|到|—|–|－|-|~|～|〜"
+# Inside a numeral, 两 is a digit after 一 (`一两天`) or before a multiplier (`三千两百`); after another
+# digit it is the weight unit (`二两`, `三十两`, `两万两`). A numeral may always start with 两.
+TWO = r"(?:(?<=一)两|两(?=[十百千万亿]))"
 # Characters before a numeral that make it part of a word, not a count (`统一`, `唯一`).
 WORD_BEFORE = set("第统唯万之单均专")
 # Chinese numerals ending in 万/亿 that are words, not counts (`千万不要`, `亿万人民`).
@@ -35,6 +41,17 @@ ARTICLE_UNITS_KINDS = {"count"}
 TIME_KINDS = {"duration", "age"}
 # A short quotation without sentence punctuation is a label; numbers in it are not figures.
 QUOTED_LABEL = regex.compile(r"“[^“”\n。！？，]{1,15}”|‘[^‘’\n。！？，]{1,15}’")
+MINUS = set("-－−负")
+# A minus sign or 负 is a sign after these words (`增速为-2.3%`, `同比增长-0.5%`, `英国为负0.6%`) or
+# after punctuation; after other characters it joins a name (`运油-20`) or is a verb (`减负`, `不负`).
+SIGN_AFTER = set("为是比至到达约于和及长幅速率值、，,：:；;（(“ \n")
+CLAUSE_BREAK = regex.compile(r"[，。、；：！？,;:\n“”]")
+HAN = regex.compile(r"\p{Han}")
+# Verbs and qualifiers between a subject and its figure, cut from the metric (`总投资额达` → `总投资额`).
+HEAD_VERBS = regex.compile(
+    r"(近|约|超过|超|逾|突破|不足|不到|达到|达|为|是|共|仅|有|了|高达|累计|总计|合计|增长|提高|下降|减少|增加)+$"
+)
+TAIL_MULT = {"亿": 1e8, "万": 1e4, "千": 1e3, "百": 100.0}
 
 
 @dataclass(frozen=True)
@@ -66,49 +83,128 @@ class FigureFinder:
         self.stop_phrases = rules.not_figures["phrases"]["words"]
         labels = rules.not_figures["label_after"]["words"]
         self.label_after = regex.compile("|".join(regex.escape(w) for w in sorted(labels, key=len, reverse=True)))
+        # Other written forms of numerals, read one character for one so offsets do not move.
+        forms: dict[str, str] = rules.units["numeral_forms"]
+        in_numeral: dict[str, str] = rules.units["financial_in_numeral"]
+        self.fold = str.maketrans(forms)
+        self.fold_in_numeral = str.maketrans(in_numeral)
+        self.financial = {k for k, v in forms.items() if v in "一二三四五六七八九十百千"} | set(in_numeral)
+        numeral_chars = "".join(sorted(set("零〇一二两三四五六七八九十百千万亿点") | set(forms) | set(in_numeral)))
+        ambiguous = "".join(in_numeral)
+        self.financial_run = regex.compile(rf"[{numeral_chars}]*[{ambiguous}][{numeral_chars}]*")
+        # Most texts hold no other numeral form: a check for any of them decides whether to fold at all.
+        self.forms = "".join(forms)
+        self.ambiguous = ambiguous
+        self.unambiguous = "".join(sorted(self.financial - set(in_numeral)))
+        foreign = [w for w, k in self.unit_kind.items() if k == "money_foreign"]
+        symbols: dict[str, str] = rules.units["currency_symbols"]
+        self.symbols = symbols
+        before = sorted(list(symbols) + foreign + ["人民币"], key=len, reverse=True)
+        self.currency_before = regex.compile("(?:" + "|".join(regex.escape(w) for w in before) + r")\s?$")
+        self.currency_last = {w[-1] for w in before} | {" "}
+        self.currency_after_yuan = regex.compile("|".join(regex.escape(w) for w in sorted(foreign, key=len, reverse=True)))
+        self.money_context = {
+            unit: regex.compile("|".join(regex.escape(w) for w in words)) for unit, words in rules.units["money_context"].items()
+        }
         units = sorted(self.unit_kind, key=len, reverse=True)
-        unit_alt = "|".join(regex.escape(u) for u in units)
+        starts = regex.escape("".join(sorted({u[0] for u in units if "\u4e00" <= u[0] <= "\u9fff"})))
+        not_before: dict[str, list[str]] = rules.units["unit_not_before"]
+        unit_alt = "|".join(self._unit_regex(u, starts, not_before.get(u)) for u in units)
         nouns = "|".join(sorted(self.counted_nouns, key=len, reverse=True))
-        number = rf"(?:{AR}|{VAGUE}|{CN_DECIMAL})"
-        # A unit that starts with a multiplier character (`千米`, `千克`) is the unit, not 千 + 米.
+        # A unit that starts with a multiplier character (`千米`, `千克`, `千瓦`) is the unit, not 千 + 米;
+        # 百 before 分 starts a percentage word (`百分之`, `百分位`), not a numeral.
         mult_units = "|".join(regex.escape(u) for u in units if u[0] in "百千万亿")
-        mult = rf"(?!(?:{mult_units}))(?:{MULT})" if mult_units else MULT
+        followers = {c: {u[1] for u in units if len(u) > 1 and u[0] == c} for c in "百千万亿"}
+        followers["百"].add("分")
+        big = "|".join(c + (f"(?![{''.join(sorted(f))}])" if f else "") for c, f in followers.items())
+        cn = rf"(?:[{DIG}十两]|{big})(?:[{DIG}十]|{TWO}|{big})*"
+        cn_decimal = rf"{cn}(?:点[{DIG}]+)?"
+        number = rf"(?:{AR}|{VAGUE}|{cn_decimal})"
+        mult = rf"(?!{mult_units}|百分)(?:{MULT})"
+        half_not = "".join(rules.units["half_after_unit"]["not_before"])
         self.pattern = regex.compile(
             rf"""
-            (?P<pct_cn>百分之(?P<pct_num>{AR}|{CN_DECIMAL})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{CN_DECIMAL}))?)
+            (?P<pct_cn>百分之(?P<pct_num>{AR}|{cn_decimal})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{cn_decimal}))?)
           | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))
-          | (?P<cfrac>(?P<cden>{AR}|{CN})分之(?P<cnum>{AR}|{CN}))
+          | (?P<cfrac>(?P<cden>{AR}|{cn})分之(?P<cnum>{AR}|{cn_decimal}))
           | (?P<half>一半多?|半数)
-          | (?P<big>(?P<bnum>{CN}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
-          | (?P<num>{number})(?P<more>多|余|几)?(?P<mult>{mult})?(?P<more2>多|余)?
-            (?:(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{mult})?)?
-            (?:(?P<unit>{unit_alt})|(?P<noun>{nouns}))?
-            (?P<trail>以上|以下|以内|之内|左右|上下|多|余)?
+          | (?P<half_cheng>半成)(?![品熟])
+          | (?P<big>(?P<bnum>{cn}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
+          | (?P<num>{number})(?P<more>多|余|几)?(?:(?P<ge>个)(?=亿))?(?P<mult>{mult})?(?P<more2>多|余)?(?P<mult_hi>亿)?
+            (?:{INCL}?(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{mult})?)?
+            (?:(?P<unit>{unit_alt})(?P<htail>半(?![{half_not}]))?
+               (?:{INCL}?(?P<sep3>{RANGE_SEP})(?P<num3>{number})(?P<mult3>{mult})?(?P=unit))?
+              |(?P<noun>{nouns}))?
+            (?:{INCL}?(?P<trail>以上|以下|以内|之内|左右|上下|多|余))?
             """,
             regex.VERBOSE,
         )
-        self.stop_pattern = regex.compile("|".join(regex.escape(p) for p in sorted(self.stop_phrases, key=len, reverse=True)))
+        # A phrase inside a longer numeral (`十一` in `二十一个`) is part of that numeral, not the phrase.
+        numeral_first = sorted((p for p in self.stop_phrases if p[0] in CN_NUMERALS), key=len, reverse=True)
+        others = sorted((p for p in self.stop_phrases if p[0] not in CN_NUMERALS), key=len, reverse=True)
+        self.stop_pattern = regex.compile(
+            r"(?<![零〇一二两三四五六七八九十百千万亿\d])(?:"
+            + "|".join(regex.escape(p) for p in numeral_first)
+            + ")|"
+            + "|".join(regex.escape(p) for p in others)
+        )
         self.leading_pattern = regex.compile(
             "(?:" + "|".join(regex.escape(w) for w in sorted(self.leading, key=len, reverse=True)) + ")$"
         )
+        self.group_names = sorted(self.pattern.groupindex, key=self.pattern.groupindex.__getitem__)
+
+    @staticmethod
+    def _unit_regex(unit: str, starts: str, not_before: list[str] | None) -> str:
+        """One unit of the unit alternation, with the words it must not open (`18打破`, `310双引擎`).
+
+        The weight 两 follows a Chinese numeral (`二两`), or Arabic digits at the end of a clause
+        (`1234两。`, not `2023两岸`, `076两栖`); before a measure word or 月 it is the numeral
+        itself (`神十五两个乘组`, `一二两月份`).
+        """
+        if unit == "两":
+            return rf"(?:(?<=[一二三四五六七八九十百千万])两(?![{starts}月])|(?<=\d)两(?!\p{{Han}}))"
+        if not_before:
+            return regex.escape(unit) + "(?!" + "|".join(regex.escape(w) for w in not_before) + ")"
+        return regex.escape(unit)
+
+    def normalise(self, text: str) -> str:
+        """Traditional and financial numerals read as simplified ones, one character for one (`壹仟玖佰圆`)."""
+        norm = text.translate(self.fold) if any(c in text for c in self.forms) else text
+        if not any(c in text for c in self.unambiguous) and sum(text.count(c) for c in self.ambiguous) < 2:
+            return norm
+        parts: list[str] = []
+        last = 0
+        for m in self.financial_run.finditer(text):
+            run = text[m.start() : m.end()]
+            if sum(c in self.financial for c in run) >= 2:
+                parts += [norm[last : m.start()], norm[m.start() : m.end()].translate(self.fold_in_numeral)]
+                last = m.end()
+        return "".join(parts) + norm[last:] if parts else norm
 
     def _unit(self, written: str | None) -> tuple[str | None, str | None]:
         if not written:
             return None, None
         return self.canonical.get(written, written), self.unit_kind.get(written, "count")
 
-    def resolve(self, m: regex.Match[str]) -> Quantity | None:
+    def resolve(self, m: regex.Match[str], currency: str | None = None) -> Quantity | None:
         """Value, max, unit and trailing qualifier of one match; None if it is no figure.
 
+        `currency` is a currency named or signed just before the number (`港币`, `$`).
         A numeral that cannot be read (`七十百`) is no figure: it is dropped, never guessed.
         """
+        return self._resolve_groups(m, self.groups(m), currency)
+
+    def groups(self, m: regex.Match[str]) -> dict[str, str | None]:
+        """The named groups of a match, read in one call (`groupdict` is slow on a pattern with many groups)."""
+        return dict(zip(self.group_names, m.groups(), strict=True))
+
+    def _resolve_groups(self, m: regex.Match[str], g: dict[str, str | None], currency: str | None) -> Quantity | None:
         try:
-            return self._resolve(m)
+            return self._resolve(m, g, currency)
         except NumberError:
             return None
 
-    def _resolve(self, m: regex.Match[str]) -> Quantity | None:
-        g = m.groupdict()
+    def _resolve(self, m: regex.Match[str], g: dict[str, str | None], currency: str | None) -> Quantity | None:
         if g["pct_cn"]:
             lo = parse_number(g["pct_num"])
             hi = parse_number(g["pct_num2"]) if g["pct_num2"] else None
@@ -117,46 +213,55 @@ class FigureFinder:
             den = float(g["fden"])
             if den == 0 or float(g["fnum"]) > den:
                 return None
-            return Quantity(round(100 * float(g["fnum"]) / den, 4), None, "%", None, "percent")
+            return Quantity(_significant(100 * float(g["fnum"]) / den), None, "%", None, "percent")
         if g["cfrac"]:
-            try:
-                den, num = parse_number(g["cden"]), parse_number(g["cnum"])
-            except NumberError:
+            den, num = parse_number(g["cden"]), parse_number(g["cnum"])
+            if den == 0 or num > den:
                 return None
-            if den == 0 or num > den or den == 100:
-                return None  # `百分之十` is handled as a percentage above
-            return Quantity(round(100 * num / den, 2), None, "%", None, "percent")
+            return Quantity(_significant(100 * num / den), None, "%", None, "percent")
         if g["half"]:
             return Quantity(50.0, None, "%", "more_than" if g["half"].endswith("多") else None, "percent")
+        if g["half_cheng"]:
+            return Quantity(5.0, None, "%", None, "percent")
         if g["big"]:
-            try:
-                return Quantity(parse_number(g["bnum"]), None, g["bnoun"], None, "count")
-            except NumberError:
-                return None
+            if g["bnum"][0] in "百千万亿":
+                return None  # `万亿大关` is a threshold, not a count of kinds
+            return Quantity(parse_number(g["bnum"]), None, g["bnoun"], None, "count")
         num = g["num"]
         written_unit = g["unit"] or g["noun"]
         if g["noun"] and not CN_RE.fullmatch(num):
             return None  # `2省` is rare and ambiguous; counted nouns follow Chinese numerals
         pair = approx_pair(num) if CN_RE.fullmatch(num) else None
-        try:
-            if pair:
-                lo, hi = pair
-            else:
-                lo, hi = parse_number(num), None
-            if g["num2"]:
-                hi = parse_number(g["num2"]) * (MULTIPLIERS[g["mult2"]] if g["mult2"] else 1.0)
-                tail = g["num2"][-1]
-                if not g["mult"] and tail in "万亿千百" and CN_RE.fullmatch(num) and num[-1] not in "万亿千百十":
-                    lo *= MULTIPLIERS[tail]  # `两到三万`: 20000 to 30000
-        except NumberError:
-            return None
+        lo, hi = pair if pair else (parse_number(num), None)
         mult = MULTIPLIERS[g["mult"]] if g["mult"] else 1.0
-        if g["mult"] and not g["mult2"] and hi is not None:
-            hi *= mult  # `两三千` / `5-10万`: the multiplier applies to both ends
-        lo *= mult
+        if g["mult_hi"]:
+            mult *= MULTIPLIERS["亿"]  # `500万余亿`, `3千万亿`
+        if g["ge"]:
+            mult = MULTIPLIERS["亿"]  # `两个亿`
+        if g["num2"] or g["num3"]:
+            upper, upper_mult = (g["num2"], g["mult2"]) if g["num2"] else (g["num3"], g["mult3"])
+            hi = parse_number(upper) * (MULTIPLIERS[upper_mult] if upper_mult else 1.0)
+            if g["mult"] and not upper_mult:
+                hi *= mult  # `5万-10` is rare; `5万-10万` names both
+            top = MULTIPLIERS[upper_mult] if upper_mult else _tail_multiplier(upper)
+            if not g["mult"] and not pair and top > _tail_multiplier(num) and lo * top <= hi:
+                lo *= top  # `两到三万`, `300至500万元`: the lower end shares the upper end's multiplier
+        elif g["mult"] and hi is not None:
+            hi *= mult  # `两三千`: the multiplier applies to both ends
+        if not g["num2"] and not g["num3"]:
+            lo *= mult
+        elif g["mult"]:
+            lo *= mult
+        if g["htail"]:
+            lo += 0.5  # `一吨半`, `三成半`
         unit, kind = self._unit(written_unit)
         if written_unit in self.money_before and m.string.startswith(self.money_before[written_unit], m.end("unit")):
             unit, kind = "元", "money"
+        elif written_unit in self.money_context and self._price_clause(m, written_unit):
+            unit, kind = "元", "money"
+        if currency and (unit is None or kind == "money"):
+            unit = self.symbols.get(currency, currency)
+            unit, kind = self.canonical.get(unit, unit), self.unit_kind.get(unit, "money_foreign")
         if written_unit == "成":
             lo, hi, unit, kind = lo * 10, hi * 10 if hi is not None else None, "%", "percent"
         qualifier = None
@@ -167,66 +272,104 @@ class FigureFinder:
         if VAGUE_RE.fullmatch(num):
             qualifier = "more_than"
         bare_cn_count = CN_RE.fullmatch(num) and num[-1] in "万亿" and len(num) >= 2 and num not in BARE_NOT_COUNTS
-        if unit is None and not g["mult"] and kind is None and not bare_cn_count:
-            return None
+        bare_mult_count = g["mult"] and ("万" in g["mult"] or "亿" in g["mult"] or g["mult_hi"])
+        if unit is None and kind is None and not bare_mult_count and not bare_cn_count and not g["ge"]:
+            return None  # a bare number is a figure only as a 万/亿 count (`新增就业1200万`)
         return Quantity(lo, hi, unit, qualifier, kind)
+
+    def _price_clause(self, m: regex.Match[str], written_unit: str) -> bool:
+        """块 closing a clause that speaks of a price (`一斤卖三块`) is money."""
+        end = m.end("unit")
+        if end < len(m.string) and HAN.match(m.string, end):
+            return False
+        clause = CLAUSE_BREAK.split(m.string[max(0, m.start() - 15) : m.start()])[-1]
+        return bool(self.money_context[written_unit].search(clause))
+
+    def _sign_and_currency(self, text: str, s: int, prev_end: int) -> tuple[int, bool, str | None]:
+        """A minus sign or 负 and a currency word or sign just before a figure: (new start, negative, currency)."""
+        negative = False
+        currency = None
+        c = self.currency_before.search(text, max(0, s - 7), s) if s and text[s - 1] in self.currency_last else None
+        if c:
+            currency = c.group(0).strip()
+            if currency in self.symbols:
+                s = c.start()  # `$20`: the sign is part of the figure
+        if s and text[s - 1] in MINUS and (s < 2 or text[s - 2] in SIGN_AFTER) and s - 1 != prev_end:
+            negative, s = True, s - 1
+        return s, negative, currency
 
     def find(self, text: str, excluded: list[tuple[int, int]]) -> list[Entity]:
         """Every figure of `text`, skipping spans in `excluded` (dates, programmes, titles).
 
+        Matching runs on the text with traditional and financial numerals read as simplified
+        ones (`normalise`); spans and mention texts are those of `text`.
         Fixed phrases (`四个意识`, `千斤重担`) and short quoted labels (`“三个80%”`,
         `“最后一公里”`) block any figure that overlaps them.
         """
+        source = text
+        text = self.normalise(text)
         blocked = [(m.start(), m.end()) for m in self.stop_pattern.finditer(text)] if self.stop_phrases else []
         blocked += [m.span() for m in QUOTED_LABEL.finditer(text)]
         spans = SpanIndex(excluded + blocked)
         out: list[Entity] = []
+        prev_end = -2
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e - s == 0:
                 continue
             if spans.overlaps(s, e):
                 continue
-            num = m.group("num") or m.group("bnum") or ""
+            g = self.groups(m)
+            num = g["num"] or g["bnum"] or ""
             if s and text[s - 1] in WORD_BEFORE and (text[s - 1] == "第" or CN_RE.match(num)):
                 continue  # `第3轮`, `统一`: ordinals and words, not counts
             if text[max(0, s - 2) : s] in ("星期", "礼拜") or (s and text[s - 1] == "每"):
                 continue  # `星期五`; `每三台…`: the base of a rate, not a count
-            unit_start = m.start("unit") if m.group("unit") else e
+            unit_start = m.start("unit") if g["unit"] else e
             if self.label_after.match(text, unit_start):
                 continue  # `九年级`, `50周年`, `十四届一次会议`: labels and ordinals
-            if m.group("unit") == "年" and (YEAR_RE.fullmatch(num) or num in ("百", "千", "万")):
+            if text[e : e + 1] == "级" and not g["unit"]:
+                continue  # `万亿级产业集群`: a size class, not a figure (`500吨级推力` is a rating, and stays)
+            if g["unit"] == "年" and (YEAR_RE.fullmatch(num) or num in ("百", "千", "万") or CN_YEAR.fullmatch(num)):
                 continue  # a year is a DATE; `千年古村`, `百年变局` are epithets
             if (
                 s
                 and text[s - 1].isdigit()
-                or (e < len(text) and m.group("num") and text[e : e + 1] in "年月日号时点" and not m.group("unit"))
+                or (e < len(text) and g["num"] and text[e : e + 1] in "年月日号时点" and not g["unit"])
             ):
                 continue
-            q = self.resolve(m)
+            start, negative, currency = self._sign_and_currency(text, s, prev_end)
+            q = self._resolve_groups(m, g, currency)
             if q is None:
                 continue
-            if num == "一" and not m.group("mult") and not m.group("num2") and q.kind in ARTICLE_UNITS_KINDS:
+            if num == "一" and not g["mult"] and not g["num2"] and q.kind in ARTICLE_UNITS_KINDS:
                 if not self.leading_pattern.search(text[max(0, s - 3) : s]) and text[max(0, s - 1) : s] not in ("只", "跑"):
                     continue  # article-like 一: `一项新课题`
-            if m.group("noun") and len(num) > 2:
+            if g["noun"] and len(num) > 2:
                 continue
-            lead = self.leading_pattern.search(text[max(0, s - 3) : s])
+            if g["unit"] and q.unit == "元" and not currency:
+                after = self.currency_after_yuan.match(text, e)
+                if after:  # `9000元日币`: the currency after 元 is the unit
+                    e = after.end()
+                    q = Quantity(q.value, q.max, after.group(0), q.qualifier, "money_foreign")
+            lead = self.leading_pattern.search(text[max(0, start - 3) : start])
             qualifier = q.qualifier
             if lead and qualifier is None:
                 qualifier = self.leading[lead.group(0)] or None
+            value = -q.value if negative else q.value
+            prev_end = e
             out.append(
                 Entity(
                     "FIGURE",
-                    text[s:e],
-                    s,
+                    source[start:e],
+                    start,
                     e,
-                    value=_tidy(q.value),
+                    value=_tidy(value),
                     max=_tidy(q.max) if q.max is not None else None,
                     unit=q.unit,
                     qualifier=qualifier,
                     kind=q.kind,
-                    metric=_metric(text, s, e, q),
+                    metric=_metric(source, start, e, q),
                 )
             )
         return out
@@ -252,8 +395,20 @@ class SpanIndex:
 
 
 def _tidy(v: float) -> float:
-    """Round away float noise (`214.46 * 1e8`)."""
-    return float(round(v, 6))
+    """Round away float noise (`214.46 * 1e8`), keeping small values (`一百万分之五` → 0.0005 %)."""
+    return float(f"{v:.12g}")
+
+
+def _significant(v: float) -> float:
+    """A fraction's percentage to six significant digits (`三分之一` → 33.3333, `四千二分之三` → 0.0714286)."""
+    return float(f"{v:.6g}")
+
+
+def _tail_multiplier(numeral: str) -> float:
+    """The multiplier closing a Chinese numeral (`三十万` → 10000, `一百五十` → 1); Arabic numerals have none."""
+    if numeral.endswith("万亿"):
+        return 1e12
+    return TAIL_MULT.get(numeral[-1], 1.0) if numeral else 1.0
 
 
 def _metric(text: str, s: int, e: int, q: Quantity) -> str | None:
@@ -267,10 +422,8 @@ def _metric(text: str, s: int, e: int, q: Quantity) -> str | None:
             if len(phrase) >= 2:
                 return phrase
     head = text[max(0, s - 16) : s]
-    head = regex.split(r"[，。、；：！？,;:\n“”]", head)[-1]
-    head = regex.sub(
-        r"(近|约|超过|超|逾|突破|不足|不到|达到|达|为|是|共|仅|有|了|高达|累计|总计|合计|增长|提高|下降|减少|增加)+$", "", head
-    )
+    head = CLAUSE_BREAK.split(head)[-1]
+    head = HEAD_VERBS.sub("", head)
     return head[-8:] if len(head) >= 2 else None
 
 
@@ -279,5 +432,5 @@ def parse_quantity(text: str, rules: Rules | None = None) -> Quantity | None:
     from .rules import default_rules
 
     finder = FigureFinder(rules or default_rules())
-    m = finder.pattern.fullmatch(text)
+    m = finder.pattern.fullmatch(finder.normalise(text))
     return finder.resolve(m) if m else None

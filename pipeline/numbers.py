@@ -15,11 +15,23 @@ import regex
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
-MULTIPLIERS = {"百": 100.0, "千": 1000.0, "万": 10_000.0, "亿": 100_000_000.0, "万亿": 1e12, "千万": 1e7, "百万": 1e6}
+# 万万 is an older way of writing 亿 (`四万万同胞`).
+MULTIPLIERS = {
+    "百": 100.0,
+    "千": 1000.0,
+    "万": 10_000.0,
+    "亿": 100_000_000.0,
+    "万亿": 1e12,
+    "千万": 1e7,
+    "百万": 1e6,
+    "万万": 1e8,
+}
 CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 # Two adjacent digits stating an approximate pair: 两三个, 三五天, 七八十.
-APPROX_PAIR = regex.compile(r"^([一二两三四五六七八九])([二三四五六七八九])(十|百|千|万)?$")
+APPROX_PAIR = regex.compile(r"^([一二两三四五六七八九])([二两三四五六七八九])(十|百|千|万|亿)?$")
 VAGUE = regex.compile(r"^(数|几|上|成)(十|百|千|万|亿)$|^(十|百|千|万)几$")
+PLAIN = regex.compile(r"\d+(?:\.\d+)?")
+WITH_MULT = regex.compile(r"(\d+(?:\.\d+)?)(万亿|千万|百万|万万|百|千|万|亿)")
 
 
 class NumberError(ValueError):
@@ -44,8 +56,10 @@ def chinese(text: str) -> float:
     if all(ch in DIGITS for ch in text) and len(text) > 2:
         # Digit-by-digit reading (`二〇二二`), used for years.
         return float("".join(str(DIGITS[ch]) for ch in text))
+    if text[0] in "百千万亿":
+        text = "一" + text  # `百万分之五`: a leading multiplier counts one of it; cn2an wants the 一
     try:
-        return float(cn2an.cn2an(text.replace("两", "二").replace("〇", "零"), "normal"))
+        return float(cn2an.cn2an(text.replace("两", "二").replace("〇", "零").replace("万万", "亿"), "normal"))
     except (ValueError, KeyError, TypeError) as err:
         raise NumberError(f"cannot read numeral {text!r}") from err
 
@@ -73,12 +87,12 @@ def vague(text: str) -> float | None:
 
 def parse_number(text: str) -> float:
     """Any numeral token the figure pattern finds: Arabic, Chinese or mixed (`1.2万`)."""
-    t = text.replace(",", "")
+    t = text.replace(",", "").replace("，", "")
     if not t:
         raise NumberError("empty numeral")
-    if regex.fullmatch(r"\d+(\.\d+)?", t):
+    if PLAIN.fullmatch(t):
         return float(t)
-    m = regex.fullmatch(r"(\d+(?:\.\d+)?)(万亿|千万|百万|百|千|万|亿)", t)
+    m = WITH_MULT.fullmatch(t)
     if m:
         return float(m.group(1)) * MULTIPLIERS[m.group(2)]
     v = vague(t)
