@@ -91,11 +91,19 @@ class DateFinder:
         fest = rules.festivals
         self.lunar: dict[str, dict[int, str]] = {k: {int(y): md for y, md in v.items()} for k, v in fest["lunar"].items()}
         self.festivals: dict[str, dict] = {n: f for f in fest["festival"] for n in f["names"]}
+        self.zodiac: str = fest["zodiac"]["animals"]
+        self.rat_year = int(fest["zodiac"]["rat_year"])
         self.windows: dict[str, str] = fest["windows"]
         self.lunar_calendar: dict[int, dict] = {int(y): v for y, v in fest["lunar_calendar"].items()}
         fest_names = "|".join(regex.escape(n) for n in sorted(self.festivals, key=len, reverse=True))
         fest_suffix = "|".join(regex.escape(w) for w in sorted(self.windows, key=len, reverse=True) if w)
         self.not_dates = set(rules.dates["not_dates"]["words"])
+        label = rules.dates["edition_label"]
+        nouns = "|".join(regex.escape(w) for w in label["nouns"])
+        self.edition_label = regex.compile(rf"[^\s，。、；：！？“”《》（）]{{0,8}}?(?:{nouns})")
+        self.occasion_before = regex.compile(rf"(?:{'|'.join(map(regex.escape, label['occasion_before']))})$")
+        self.definition_after = tuple(label["definition_after"])
+        self.fused: dict[str, str] = {k: "".join(v) for k, v in rules.dates["fused"].items()}
         rel = "|".join(regex.escape(w) for w in sorted(self.relative, key=len, reverse=True))
         wrel = "|".join(regex.escape(w) for w in sorted(self.week_shift, key=len, reverse=True))
         y2 = Y2.replace("{festival}", fest_names)
@@ -191,8 +199,14 @@ class DateFinder:
             if m.group("n8") and (text[e : e + 1] == "号" or any(w in text[max(0, s - 6) : s] for w in NUMBER_CONTEXT)):
                 continue
             span_text = text[s:e]
-            if span_text in self.not_dates:
-                continue
+            if span_text in self.not_dates or (s and text[s - 1] in self.fused.get(span_text[0], "")):
+                continue  # `目前`; `目前年均` holds no 前年
+            if m.group("y") and self.edition_label.match(text, e):
+                continue  # `2024年新春招待会`: an edition label
+            if (m.group("fest") or m.group("yfest")) and (
+                self.occasion_before.search(text, max(0, s - 2), s) or text.startswith(self.definition_after, e)
+            ):
+                continue  # `欢庆龙年春节`, `每逢春节前夕`, `春节是…节日`: an occasion, a recurrence, a definition
             if (m.group("fest") and not m.group("fwin") or m.group("yfest") and not m.group("yfwin")) and text.startswith(
                 OCCASION_AFTER, e
             ):
@@ -497,8 +511,16 @@ class DateFinder:
         return d + timedelta(days=int(f.get("offset", 0)))
 
     def _festival(self, name: str, window: str, p: date) -> tuple[date | None, date | None, bool]:
-        """The festival occurrence nearest the publication date, and the window around it."""
-        days = [d for y in (p.year - 1, p.year, p.year + 1) if (d := self._festival_day(name, y))]
+        """The festival occurrence nearest the publication date, and the window around it.
+
+        A zodiac year in the name (`龙年春节`) picks the lunar year: the nearest of that animal.
+        """
+        years = [p.year - 1, p.year, p.year + 1]
+        animal = self.zodiac.find(name[0]) if name[1:2] == "年" else -1
+        if animal >= 0:
+            first = p.year - (p.year - self.rat_year - animal) % 12
+            years = [first] if p.year - first <= 6 else [first + 12]
+        days = [d for y in years if (d := self._festival_day(name, y))]
         if not days:
             return None, None, False
         return self._window(name, window, min(days, key=lambda x: abs((x - p).days)))

@@ -35,6 +35,9 @@ def test_not_figure_examples(ex):
 @pytest.mark.parametrize("ex", RULES.dates["example"] + RULES.festivals["example"], ids=lambda ex: ex["text"])
 def test_date_examples(ex):
     got = {d.text: d for d in EX.dates.find(ex["text"], date.fromisoformat(ex["published"]), [])}
+    assert not set(ex.get("absent", [])) & set(got), (ex, list(got))
+    if "date" not in ex:
+        return
     assert ex["date"] in got, (ex, list(got))
     d = got[ex["date"]]
     assert (d.date_start.isoformat() if d.date_start else None) == ex.get("start")
