@@ -361,6 +361,8 @@ class DateFinder:
                 if p is None:
                     return None, None, False
                 year = p.year
+                if g["mfrom"] and month > p.month:
+                    year -= 1  # `1—11月` reported in January: the months already past, of last year
                 if g["d"] and month == 2 and _number(g["d"]) == 29:
                     while not calendar.isleap(year):  # `2月29日` without a year: the last leap year
                         year -= 1
