@@ -71,7 +71,9 @@ MULTIPLE_BEFORE = regex.compile(r"(?:是|为|相当于)$")
 MULTIPLE_AFTER = regex.compile(r"[^，。；！？\n]{0,12}?的[^，。；！？\n]{0,8}?倍")
 # A paragraph this long is running text, not a title, byline or caption.
 LEAD_MIN_CHARS = 30
-OPEN_AFTER = regex.compile(r"(?:起|开始|以来)")  # used with .match(text, pos): no ^
+OPEN_AFTER = regex.compile(r"(?:起|开始|以来|之后|以后)")  # used with .match(text, pos): no ^
+# `累计培育龙头企业9.8万家`: a running total up to the end of the period it is stated in.
+CUMULATIVE = regex.compile(r"累计")
 SINCE_BEFORE = regex.compile(r"(?:自|从)$")
 SINCE_AFTER = regex.compile(r"[^，。；！？\n]{0,20}?(?:以来|起|开始)")
 
@@ -102,12 +104,12 @@ def _between(items: list[Entity], starts: list[int], lo: int, hi: int) -> list[E
 
 
 def _period(d: Entity, text: str, published: date | None) -> dict[str, str | None]:
-    """The figure's period from a DATE; `从2019年开始`, `自2024年…实施以来` run to publication."""
+    """The figure's period from a DATE; `从2019年开始`, `自2024年…实施以来`, `立春之后` run to publication."""
     end = d.date_end
     opens = OPEN_AFTER.match(text, d.end) or (
         SINCE_BEFORE.search(text, max(0, d.start - 1), d.start) and SINCE_AFTER.match(text, d.end)
     )
-    if published and opens and d.date_start and not d.text.endswith("以来"):
+    if published and opens and d.date_start and d.date_start <= published and not d.text.endswith("以来"):
         end = published
     return {"start": d.date_start.isoformat() if d.date_start else None, "end": end.isoformat() if end else None}
 
@@ -237,6 +239,11 @@ def attribute(
                 f.date, f.attribution["date"] = _period(prior_openers[-1], text, published), "article"
             elif governing is not None and governing.start < f.start or governing is None and governing_dict:
                 f.date, f.attribution["date"] = governing_dict, "article"
+            closed = f.date and f.date.get("start") and (published is None or f.date.get("end") != published.isoformat())
+            if closed and CUMULATIVE.search(text, s_lo, f.start):
+                # A running total stated without a period of its own, in a closed period (`2025年`),
+                # counts up to that period's end; in a period up to now (`近年来`) it is that period's.
+                f.date = {"start": None, "end": f.date.get("end")}
         progs = _between(programmes, programme_starts, s_lo, s_hi)
         if progs:
             f.programme, f.attribution["programme"] = progs[0].name, "sentence"

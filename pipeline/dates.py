@@ -663,6 +663,8 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
     if name == "day":
         d = p + timedelta(days=n)
         return d, d, False
+    if name == "from_day":
+        return p + timedelta(days=n), None, False
     if name == "recent":
         return p - timedelta(days=n), p, True
     if name == "years_back":

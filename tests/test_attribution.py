@@ -57,3 +57,20 @@ def test_a_figure_stated_for_a_five_year_plan_gets_the_plan_years():
     assert f["2.4万个"].date == {"start": "2021-01-01", "end": "2025-12-31"}
     assert f["3.1万公里"].date == {"start": "2016-01-01", "end": "2020-12-31"}
     assert not [e for e in extract(text, PUBLISHED) if e.type == "DATE"]  # a plan is never a DATE
+
+
+def test_a_running_total_in_a_closed_period_counts_up_to_its_end():
+    text = "2022年，全省农村居民人均可支配收入增长6.3%。累计培育县级以上龙头企业1.2万家。"
+    f = _figures(text)
+    assert f["6.3%"].date == {"start": "2022-01-01", "end": "2022-12-31"}
+    assert f["1.2万家"].date == {"start": None, "end": "2022-12-31"}
+
+
+def test_a_running_total_in_a_period_up_to_now_keeps_that_period():
+    text = "今年以来，全区累计开展志愿活动1.2万余次。"
+    assert _figures(text)["1.2万余次"].date == {"start": "2023-01-01", "end": "2023-08-10"}
+
+
+def test_a_period_after_a_date_runs_to_publication():
+    text = "立夏之后，全县已收获小麦12万亩。"
+    assert _figures(text)["12万亩"].date == {"start": "2023-05-06", "end": "2023-08-10"}
