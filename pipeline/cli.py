@@ -29,7 +29,21 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from err
 
 
+class _Commands(click.Group):
+    """The command group; a broken rule file ends any command with one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from .rules import RulesError
+
+        try:
+            return super().invoke(ctx)
+        except RulesError as err:
+            click.echo(f"zhnews: {err}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
 @click.group(
+    cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Exit status: 0 all went well; 1 accuracy regressed (eval --baseline); 2 usage error; "
     "3 some inputs failed; 4 the dataset is locked by another ingest; 5 the dataset could not be written (left as before).",

@@ -16,9 +16,17 @@ from typing import Any
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
+class RulesError(ValueError):
+    """A rule file that cannot be read; the message names the file and the place in it."""
+
+
 def _load_toml(path: Path) -> dict[str, Any]:
-    with open(path, "rb") as f:
-        return tomllib.load(f)
+    """One TOML rule file; a linguist's typo becomes one line naming file, line and column."""
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as err:
+        raise RulesError(f"rule file {path}: {err}") from err
 
 
 @dataclass
