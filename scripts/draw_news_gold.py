@@ -4,7 +4,8 @@ Why a script: the gold beyond the seeds must be a random draw, not a choice, and
 the draw must be repeatable. Reads the big corpora in ../shared/data/news (not
 part of the repo); says so and exits when they are absent.
 
-Usage: python scripts/draw_news_gold.py [--seed 20261123] [--out corpus/gold/news_unannotated.jsonl]
+Usage: python scripts/draw_news_gold.py [--seed 20261123] [--xwlb 14] [--reports 4] [--must-contain 县 村]
+                                      [--out corpus/gold/news_unannotated.jsonl]
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ from pathlib import Path
 NEWS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news"
 
 
-def draw_xwlb(rng: random.Random, n: int) -> list[dict]:
-    """Items of ordinary length (200–1,500 characters), drawn uniformly."""
+def draw_xwlb(rng: random.Random, n: int, must_contain: tuple[str, ...] = ()) -> list[dict]:
+    """Items of ordinary length (200–1,500 characters), drawn uniformly.
+
+    `must_contain` narrows the draw to items holding every one of those strings
+    (`县 村`: local reporting, where villages and townships are named).
+    """
     items = []
     with open(NEWS / "xwlb.jsonl", encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
-            if 200 <= len(rec["text"]) <= 1500:
+            if 200 <= len(rec["text"]) <= 1500 and all(w in rec["text"] for w in must_contain):
                 items.append(rec)
     picked = rng.sample(items, n)
     return [
@@ -64,12 +69,13 @@ def main() -> int:
     ap.add_argument("--xwlb", type=int, default=14)
     ap.add_argument("--reports", type=int, default=4)
     ap.add_argument("--out", default="corpus/gold/news_unannotated.jsonl")
+    ap.add_argument("--must-contain", nargs="*", default=[], help="draw only xwlb items holding all of these strings")
     args = ap.parse_args()
     if not NEWS.is_dir():
         print(f"news corpora not found at {NEWS}: this script needs ../shared/data/news", file=sys.stderr)
         return 1
     rng = random.Random(args.seed)
-    docs = draw_xwlb(rng, args.xwlb) + draw_reports(rng, args.reports)
+    docs = draw_xwlb(rng, args.xwlb, tuple(args.must_contain)) + draw_reports(rng, args.reports)
     with open(args.out, "w", encoding="utf-8") as f:
         for d in docs:
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
