@@ -37,6 +37,8 @@ STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道|头)|巷|弄|胡�
 # After a county or township of a chain, an unknown township or village by its suffix
 # (`昭觉县支尔莫乡`, `西江镇某某村`): the gazetteer is from 2021–2023 and names change.
 FUNCTION_CHARS = set("的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其某每一两")
+# Region short forms that, right after a place, only say which part of it is meant.
+DIRECTION_REGIONS = {"东部", "西部", "南部", "北部", "中部", "东北", "西北", "西南", "东南"}
 # `北京市民`, `深圳市场`: 市 belongs to the next word; the place is the short form.
 CITY_WORD_AFTER = set("民场值面郊直")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
@@ -99,6 +101,8 @@ class PlaceFinder:
                 continue
             if self.language_after.match(text, e) and all(self.gaz.units[k].level == "foreign" for k in keys):
                 continue  # `西班牙文`, `越南语`: a language
+            if out and out[-1][1] == s and surface in DIRECTION_REGIONS:
+                continue  # `西藏中部`: a part of the place before it, not the region 中部地区
             if surface.endswith("市") and text[e : e + 1] in CITY_WORD_AFTER and surface[:-1] in self.gaz.surfaces:
                 surface, e = surface[:-1], e - 1
                 keys = tuple(self.gaz.surfaces[surface])
@@ -155,7 +159,7 @@ class PlaceFinder:
         return out
 
     def _unknown_units(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
-        """Townships and villages missing from the gazetteer, when they continue a chain."""
+        """Townships and villages missing from the gazetteer, when they continue a chain, and their later mentions."""
         taken = [(p.start, p.end) for p in found] + excluded
         extra: list[Entity] = []
         tails = sorted((p for p in found if p.level in ("county", "township")), key=lambda p: p.start)
@@ -173,6 +177,14 @@ class PlaceFinder:
             taken.append((m.start(), m.end()))
             if level == "township":
                 queue.append(ent)
+        # Named once in its chain, the unit is the same place where the article names it alone again.
+        for ent in list(extra):
+            for m in regex.finditer(regex.escape(ent.text), text):
+                if len(ent.text) >= 3 and not any(a < m.end() and m.start() < b for a, b in taken):
+                    again = Entity("PLACE", ent.text, m.start(), m.end(), name=ent.name, level=ent.level, parent=ent.parent)
+                    again.ancestors = ent.ancestors
+                    extra.append(again)
+                    taken.append(m.span())
         return extra
 
     def _free(self, m: regex.Match[str] | None, taken: list[tuple[int, int]]) -> bool:
@@ -285,8 +297,11 @@ class PlaceFinder:
         return bool(self.list_closer.match(text, matches[i][1]))
 
     def _parent_named(self, unit: Unit, context: set[str]) -> bool:
-        """The unit directly above `unit` is named in the document."""
-        return any(a in context for a in self.gaz.ancestors(unit.key)[:1])
+        """The unit directly above `unit` is named in the document; for a township, or the city above its county.
+
+        News names a township with its city and skips the district (`江苏无锡的梅村`).
+        """
+        return any(a in context for a in self.gaz.ancestors(unit.key)[: 2 if unit.level == "township" else 1])
 
     def _village_supported(self, u: Unit, chained: str | None, context: set[str]) -> bool:
         """A village needs its township or county in the chain or in the document."""

@@ -24,3 +24,9 @@ def test_long_transliterated_village_names_and_gacha_continue_a_chain():
 
 def test_a_street_scene_is_not_a_street_name():
     assert "太原" in _places("本报讯 近日，山西太原街头不少市民议论起社区食堂。")
+
+
+def test_a_village_found_by_its_chain_is_found_again_alone():
+    text = "湖南常德市石门县壶瓶山镇天坪村暴雨持续。目前，天坪村124人已全部转移到安全区域。"
+    villages = [e for e in extract(text) if e.type == "PLACE" and e.text == "天坪村"]
+    assert len(villages) == 2 and all(v.parent == "壶瓶山镇" for v in villages)
