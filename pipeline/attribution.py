@@ -4,8 +4,9 @@ Runs on one article at a time (its title first, then its body), because a
 page's items each have their own subject and period.
 
 Place: a deictic word before the figure in its sentence (`该区`, `全县`)
-resolves to the nearest preceding place of that level; else the most specific
-place named before the figure in its sentence (else after it), or the place
+resolves to the nearest preceding place of that level; else the place named
+nearest before the figure in its sentence (the one that modifies what is counted:
+`拉萨500千伏输变电工程`), else the most specific after it, or the place
 of an organisation's name before it when the sentence names no other; else the
 nearest preceding place in the paragraph; else the article's subject place
 (the first place of its title or lead, else its most named place). Places
@@ -38,7 +39,7 @@ LEVEL_RANK = {"village": 5, "township": 4, "zone": 3, "county": 3, "city": 2, "p
 # village is usually a part the article visits, the county or city its subject.
 SUBJECT_WEIGHT = {"village": 0.6, "township": 0.8, "zone": 0.8}
 # Deictic words and the levels of the place they point back to.
-DEICTIC = regex.compile(r"(?:该|全|本|此)(区|县|市|镇|乡|街道|村|社区|省)")
+DEICTIC = regex.compile(r"(?:该|全|本|此)(区|县|市|镇|乡|街道|村|社区|省)|(村|镇|乡|县|市)里(?!程)")
 DEICTIC_LEVELS = {
     "区": ("county", "zone"),  # in order of preference
     "县": ("county",),
@@ -268,10 +269,17 @@ def _listed(text: str, admin: list[Entity]) -> set[int]:
     return listed
 
 
-def _deictic_place(m: regex.Match[str], admin: list[Entity], admin_starts: list[int], subject: Entity | None) -> Entity | None:
-    """`全区`/`本市` mean the article's main place of that level; `该区`/`此县` the nearest one named before."""
-    levels = DEICTIC_LEVELS[m.group(1)]
+def _deictic_place(
+    m: regex.Match[str], admin: list[Entity], admin_starts: list[int], subject: Entity | None, p_lo: int
+) -> Entity | None:
+    """`全区`/`本市` mean the place of that level the paragraph is about, else the article's main one;
+    `该区`/`此县`/`村里` the nearest one named before."""
+    levels = DEICTIC_LEVELS[m.group(1) or m.group(2)]
     if m.group(0)[0] in "全本":
+        in_paragraph = admin[bisect.bisect_left(admin_starts, p_lo) : bisect.bisect_left(admin_starts, m.start())]
+        same = [p for p in in_paragraph if p.level in levels]
+        if same:
+            return same[-1]
         main = _subject(admin, levels)
         if main is not None:
             return main
@@ -306,8 +314,8 @@ def _attribute_place(
     deictic = list(DEICTIC.finditer(text, max(s_lo, f.start - DEICTIC_REACH), f.start))
     if deictic:
         m = deictic[-1]
-        named = [p for p in admin if m.end() <= p.start < f.start and p.level in DEICTIC_LEVELS[m.group(1)]]
-        best = None if named else _deictic_place(m, all_admin, all_starts, subject)
+        named = [p for p in admin if m.end() <= p.start < f.start and p.level in DEICTIC_LEVELS[m.group(1) or m.group(2)]]
+        best = None if named else _deictic_place(m, all_admin, all_starts, subject, p_lo)
         if best is not None:
             f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "deictic"
             return
@@ -315,8 +323,10 @@ def _attribute_place(
     single = [p for p in in_sentence if id(p) not in listed]
     if single:
         before = [p for p in single if p.start < f.start]
-        pool = before or single
-        best = max(pool, key=lambda p: (LEVEL_RANK.get(p.level or "", 0), p.start))
+        if before:
+            best = max(before, key=lambda p: p.start)  # the nearest: `以拉萨为中心…，西藏公路…12万公里` is Tibet's
+        else:
+            best = max(single, key=lambda p: (LEVEL_RANK.get(p.level or "", 0), p.start))
         f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "sentence"
         return
     if in_sentence:

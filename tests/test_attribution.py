@@ -74,3 +74,20 @@ def test_a_running_total_in_a_period_up_to_now_keeps_that_period():
 def test_a_period_after_a_date_runs_to_publication():
     text = "立夏之后，全县已收获小麦12万亩。"
     assert _figures(text)["12万亩"].date == {"start": "2023-05-06", "end": "2023-08-10"}
+
+
+def test_the_place_nearest_before_a_figure_is_the_one_that_modifies_it():
+    text = "西藏形成以拉萨为中心的经济圈，西藏公路通车里程超过了12万公里。"
+    assert _figures(text)["12万公里"].place == "西藏自治区"
+
+
+def test_a_whole_county_deictic_is_the_county_of_its_paragraph():
+    text = (
+        "吉林大安市今年水稻长势良好，全市新增高标准农田20万亩。\n在安徽肥西县，水稻收割过半，预计全县水稻平均亩产可达1100斤以上。"
+    )
+    assert _figures(text)["1100斤以上"].place == "肥西县"
+
+
+def test_in_the_village_means_the_village_named_before():
+    text = "湖南石门县壶瓶山镇天坪村暴雨持续。救援正在进行，村里15名党员干部忙着为村民调配物资。"
+    assert _figures(text)["15名"].place == "天坪村"
