@@ -667,6 +667,9 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
         return p + timedelta(days=n), None, False
     if name == "recent":
         return p - timedelta(days=n), p, True
+    if name == "months_back":
+        y, mo = divmod(p.year * 12 + p.month - 1 - n, 12)
+        return date(y, mo + 1, min(p.day, calendar.monthrange(y, mo + 1)[1])), p, True
     if name == "years_back":
         return date(p.year - n, 1, 1), p, True
     if name == "open_to_pub":
