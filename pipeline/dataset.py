@@ -251,7 +251,7 @@ GROUP BY name, level, code
 PROGRAMMES_VIEW = """
 CREATE VIEW programmes AS
 SELECT e.name, mode(e.kind) AS kind, count(*) AS mentions, count(DISTINCT e.article_id) AS articles,
-       list(DISTINCT a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,
+       list(DISTINCT a.subject_place ORDER BY a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,
        min(a.published) AS first_published, max(a.published) AS last_published
 FROM entities e JOIN articles a USING (article_id)
 WHERE e.type = 'PROGRAMME'
