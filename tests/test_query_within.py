@@ -74,3 +74,42 @@ def test_within_prefers_divisions_above_village_level():
 
 def test_query_tables_are_the_schema_tables():
     assert TABLES == tuple(SCHEMAS)
+
+
+def test_a_query_loads_neither_the_extractor_nor_pyarrow(tmp_path):
+    """`zhnews query` start-up pays for click and DuckDB only: no NLP models, place index, Arrow or pandas."""
+    import subprocess
+    import sys
+    from datetime import date
+
+    from pipeline.dataset import Writer
+
+    from .conftest import ROOT
+
+    figure = {
+        "figure_id": "a1:3",
+        "article_id": "a1",
+        "text": "214.46亿元",
+        "value": 21446000000.0,
+        "unit": "元",
+        "place": "章贡区",
+        "place_code": "360702000000",
+        "place_ancestors": ["360700000000", "360000000000"],
+        "published": date(2023, 1, 5),
+    }
+    writer = Writer(tmp_path)
+    writer.stage("s1", "news.txt", "0" * 64, "r1", {"figures": [figure], "articles": [{"article_id": "a1"}]})
+    writer.commit()
+    heavy = ("pipeline.extraction", "pipeline.places", "jieba", "cn2an", "pyarrow", "pandas")
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from pipeline.cli import main\n"
+        f"r = CliRunner().invoke(main, ['query', 'figures', '--within', '赣州', '--dataset', {str(tmp_path)!r}, '--format', 'csv'])\n"
+        "print(r.output.splitlines()[1:], r.exit_code)\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    rows, loaded = r.stdout.splitlines()
+    assert rows.startswith("['214.46亿元,21446000000,,元,,,章贡区,") and rows.endswith(" 0"), r.stderr
+    assert loaded == "[]"
