@@ -19,5 +19,6 @@ def __getattr__(name: str) -> Any:
     if name == "extract":
         from .extraction import extract
 
+        globals()["extract"] = extract
         return extract
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
