@@ -4,15 +4,18 @@ Builds the dataset from real extractions: ingests the first N news items of
 `../shared/data/news/xwlb.jsonl` (or the bundled corpus when that file is
 absent), then repeats the figure rows (new ids, shifted publication years) into
 part files until the figures table holds `--rows` rows, and times the queries a
-researcher runs first, through the same code path as the CLI.
+researcher runs first: in process, through the SQL the CLI builds
+(`pipeline.cli.figures_query`, `totals_query`), and as whole `zhnews query`
+commands (a new Python process each: start-up, place lookup, DuckDB, output).
 
-Usage: python benchmarks/query_speed.py [--rows 1000000] [--items 2000]
+Usage: python benchmarks/query_speed.py [--rows 1000000] [--items 2000] [--keep DIR | --dataset DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -63,48 +66,72 @@ def build(out: Path, rows: int, items: int) -> int:
     return total
 
 
+QUERIES = {
+    "figures --within 北京市 --unit 元": ("figures", {"within": "北京市", "unit": "元"}),
+    "figures --metric 投资 --since 2023-01-01": ("figures", {"metric": "投资", "since": "2023-01-01"}),
+    "figures": ("figures", {}),
+    "totals --within 北京市": ("totals", {"within": "北京市"}),
+    "totals --level province": ("totals", {"level": "province"}),
+}
+
+
+def _argv(kind: str, options: dict[str, str]) -> list[str]:
+    return ["query", kind, *(x for k, v in options.items() for x in (f"--{k}", v))]
+
+
+def _timed(run, repeat: int) -> tuple[float, float]:  # noqa: ANN001 - a callable without arguments
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), max(times)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--items", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--dataset", type=Path, help="Time an existing dataset instead of building one (e.g. one kept by --keep).")
+    ap.add_argument("--keep", type=Path, help="Build the dataset in this directory and leave it there.")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
+    from datetime import date
+
+    from pipeline.cli import figures_query, totals_query
     from pipeline.dataset import Dataset
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "dataset"
-        t0 = time.perf_counter()
-        total = build(out, args.rows, args.items)
-        print(f"dataset: {total:,} figure rows, built in {time.perf_counter() - t0:.1f} s")
+        out = args.dataset or args.keep or Path(tmp) / "dataset"
+        if not args.dataset:
+            t0 = time.perf_counter()
+            total = build(out, args.rows, args.items)
+            print(f"dataset: {total:,} figure rows, built in {time.perf_counter() - t0:.1f} s")
+        print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+        def cli(*argv: str) -> None:
+            subprocess.run([sys.executable, *argv], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+        print(f"{'start-up':<44}{'median s':>10}{'max s':>10}")
+        for label, code in (("python -c pass", "pass"), ("python -c 'import pipeline.cli'", "import pipeline.cli")):
+            median, worst = _timed(lambda: cli("-c", code), args.repeat)  # noqa: B023 - run at once
+            print(f"{label:<44}{median:>10.3f}{worst:>10.3f}")
         t0 = time.perf_counter()
         ds = Dataset(out)
-        print(f"open dataset: {time.perf_counter() - t0:.3f} s")
-        queries = {
-            "figures --within 北京市 --unit 元 --limit 100": (
-                "SELECT * FROM figures f WHERE (f.place_code = ? OR list_contains(f.place_ancestors, ?)) AND f.unit = ? "
-                "ORDER BY f.published, f.place, f.figure_id LIMIT 100",
-                ["110000000000", "110000000000", "元"],
-            ),
-            "figures --metric 投资 --since 2023-01-01": (
-                "SELECT * FROM figures f WHERE (contains(coalesce(f.metric, ''), ?) OR contains(f.sentence, ?)) "
-                "AND coalesce(f.period_end, f.published) >= ? ORDER BY f.published LIMIT 100",
-                ["投资", "投资", "2023-01-01"],
-            ),
-            "totals by province, year, unit": (
-                "SELECT left(place_code, 2) AS p, year(coalesce(period_end, published)) AS y, unit, count(*), sum(value) "
-                "FROM figures WHERE place_code IS NOT NULL GROUP BY ALL",
-                [],
-            ),
-        }
-        print(f"{'query':<48}{'median s':>10}{'max s':>10}")
-        for label, (sql, params) in queries.items():
-            times = []
-            for _ in range(args.repeat):
-                t0 = time.perf_counter()
-                ds.relation(sql, params)
-                times.append(time.perf_counter() - t0)
-            print(f"{label:<48}{statistics.median(times):>10.3f}{max(times):>10.3f}")
+        print(f"{'import duckdb, open the dataset (in process)':<44}{time.perf_counter() - t0:>10.3f}")
+        print()
+        print(f"{'zhnews query …':<44}{'in process':>20}{'whole command':>20}")
+        print(f"{'':<44}{'median s':>10}{'max s':>10}{'median s':>10}{'max s':>10}")
+        for label, (kind, options) in QUERIES.items():
+            typed = {k: date.fromisoformat(v) if k == "since" else v for k, v in options.items()}
+            build_sql = figures_query if kind == "figures" else totals_query
+            inproc = _timed(lambda: ds.relation(*build_sql(**typed)), args.repeat)  # noqa: B023 - run at once
+            argv = ["-m", "pipeline.cli", *_argv(kind, options), "--dataset", str(out), "--format", "csv"]
+            whole = _timed(lambda: cli(*argv), args.repeat)  # noqa: B023
+            print(f"{label:<44}{inproc[0]:>10.3f}{inproc[1]:>10.3f}{whole[0]:>10.3f}{whole[1]:>10.3f}")
+        print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 
 

@@ -7,8 +7,18 @@ cleaning, extraction, evaluation and queries.
 
 from __future__ import annotations
 
-from .extraction import extract
+from typing import Any
 
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "extract"]
+
+
+def __getattr__(name: str) -> Any:
+    """`pipeline.extract`, imported on first use: `zhnews query` and `zhnews sql` never load the extractors."""
+    if name == "extract":
+        from .extraction import extract
+
+        globals()["extract"] = extract
+        return extract
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,6 +9,7 @@ written (disk full…) and was left as it was.
 from __future__ import annotations
 
 import json
+import mmap
 import sys
 from datetime import date
 from pathlib import Path
@@ -355,25 +356,99 @@ def sql(query: str, dataset: Path, fmt: str | None) -> None:
     _emit(columns, rows, fmt)
 
 
+def _tsv_rows_holding(data: bytes | mmap.mmap, needle: str) -> list[dict[str, str]]:
+    """The rows of a TSV file's bytes (pipeline.gazetteer's format) whose line contains `needle`, in file order."""
+    header_at = 0
+    while header_at < len(data) and data[header_at : header_at + 1] in (b"#", b"\n"):
+        header_at = data.find(b"\n", header_at) + 1 or len(data)
+    header_end = data.find(b"\n", header_at) % (len(data) + 1)
+    header = data[header_at:header_end].decode("utf-8").split("\t")
+    rows, pos, key = [], header_end + 1, needle.encode("utf-8")
+    while (hit := data.find(key, pos)) >= 0:
+        start, end = data.rfind(b"\n", 0, hit) + 1, data.find(b"\n", hit) % (len(data) + 1)
+        line, pos = data[start:end].decode("utf-8").rstrip("\r"), end + 1
+        if line and not line.startswith("#"):
+            cells = line.split("\t")
+            rows.append(dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False)))
+    return rows
+
+
+def _place_units(name: str, root: Path) -> list[tuple[str, str]]:
+    """(level, code) of every unit that `name` names in the gazetteer files under `root`, in the gazetteer's order.
+
+    The same answer as `load_gazetteer(root).surfaces[name]` (tests/test_query_within.py checks it),
+    read from only the lines of divisions.tsv that hold the name and from the small hand-kept
+    files: loading the whole index takes half a second, more than the query it serves.
+    """
+    if len(name) < 2:  # the gazetteer has no surface forms shorter than two characters
+        return []
+    div = root / "divisions.tsv"
+    if not div.exists() or div.stat().st_size == 0:
+        return _units_named(name, b"", root)
+    with open(div, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:  # 31 MB, not copied
+        return _units_named(name, data, root)
+
+
+def _units_named(name: str, data: bytes | mmap.mmap, root: Path) -> list[tuple[str, str]]:
+    """`_place_units` over the bytes of divisions.tsv: its rows are keyed by code, hand-kept rows by code or level:name."""
+    from .gazetteer import HAND_FILES, _read_tsv
+
+    divisions: dict[str, tuple[str, str] | None] = {}
+
+    def division(code: str) -> tuple[str, str] | None:
+        """The division keyed `code`, or None."""
+        if code not in divisions:
+            row = next((r for r in _tsv_rows_holding(data, code) if r.get("code") == code), None)
+            divisions[code] = (row["level"], code) if row else None
+        return divisions[code]
+
+    def hand_key(r: dict[str, str]) -> str:
+        code = (r.get("code") or "").strip()
+        return code if code and division(code) else f"{r['level']}:{r['name']}"
+
+    named = [
+        r for r in _tsv_rows_holding(data, name) if r["name"] == name or name in filter(None, r.get("aliases", "").split("|"))
+    ]
+    keys = [r["code"] for r in named]
+    units: dict[str, tuple[str, str] | None] = {r["code"]: (r["level"], r["code"]) for r in named}  # codes are unique
+    divisions.update(units)
+    hand = [r for f in HAND_FILES if (root / f).exists() for r in _read_tsv(root / f)]
+    for i, r in enumerate(hand):
+        aliases = [a.strip() for a in filter(None, (r.get("aliases") or "").split("|"))]
+        if r["name"] != name and name not in aliases:
+            continue
+        key = hand_key(r)
+        if key not in units and ":" in key:  # a hand-kept unit: the first row with its level:name key defines it
+            first = next(h for h in hand[: i + 1] if f"{h['level']}:{h['name']}" == key and hand_key(h) == key)
+            units[key] = (first["level"], (first.get("code") or "").strip())
+        elif key not in units:  # a division named by a hand-kept row
+            units[key] = division(key)
+        keys.append(key)
+    return [u for k in dict.fromkeys(keys) if (u := units[k])]
+
+
 def _codes_within(name: str) -> list[str]:
-    """Division codes of the units a name may mean (`赣州市`, `赣州`, `章贡区`)."""
-    from .extraction import default_extractor
-    from .gazetteer import load_gazetteer
+    """Division codes of the units a name may mean (`赣州市`, `赣州`, `章贡区`); a village only when nothing else."""
+    from .rules import RULES_DIR
 
-    gaz = load_gazetteer(default_extractor().rules.root / "places")
-    keys = gaz.surfaces.get(name, [])
-    units = [gaz.units[k] for k in keys if gaz.units[k].code]
-    non_village = [u for u in units if u.level != "village"]
-    return [u.code for u in (non_village or units)]
+    units = [(level, code) for level, code in _place_units(name, RULES_DIR / "places") if code]
+    non_village = [u for u in units if u[0] != "village"]
+    return [code for _, code in (non_village or units)]
 
 
-def _within_clause(name: str) -> tuple[str, list[str]]:
-    """SQL for "figures of this place or any place under it", with its bound parameters."""
+def _within_clause(name: str) -> tuple[str, list]:
+    """SQL for "figures of this place or any place under it", with its bound parameters.
+
+    One IN and one list_has_any for all the units the name may mean, not a pair of tests per
+    unit: a name many villages share (`新村`, 300 codes) stays one pass over the rows.
+    """
     codes = _codes_within(name)
     if not codes:
         raise click.UsageError(f"--within {name!r}: no such place in the gazetteer")
-    clause = "(" + " OR ".join("(f.place_code = ? OR list_contains(f.place_ancestors, ?))" for _ in codes) + ")"
-    return clause, [c for code in codes for c in (code, code)]
+    if len(codes) == 1:  # list_contains is a little cheaper than list_has_any
+        return "(f.place_code = ? OR list_contains(f.place_ancestors, ?))", [codes[0], codes[0]]
+    clause = f"(f.place_code IN ({', '.join('?' for _ in codes)}) OR list_has_any(f.place_ancestors, ?))"
+    return clause, [*codes, codes]
 
 
 @main.group()
@@ -410,6 +485,23 @@ def query_figures(
 ) -> None:
     """Figures with their place, period and programme, filtered. Options are bound parameters, never pasted into SQL."""
     ds = _open(dataset)
+    q, params = figures_query(place, within, unit, metric, programme, since, until, min_value, max_value, limit)
+    _emit(*ds.relation(q, params), fmt)
+
+
+def figures_query(
+    place: str | None = None,
+    within: str | None = None,
+    unit: str | None = None,
+    metric: str | None = None,
+    programme: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    limit: int = 100,
+) -> tuple[str, list]:
+    """The SQL of `zhnews query figures` and its parameters (benchmarks/query_speed.py times the same)."""
     where, params = ["TRUE"], []
     if place:
         where.append("f.place = ?")
@@ -440,14 +532,13 @@ def query_figures(
         where.append("f.value <= ?")
         params.append(max_value)
     params.append(limit)
-    columns, rows = ds.relation(
+    q = (
         "SELECT f.text, f.value, f.max, f.unit, f.qualifier, f.metric, f.place, f.place_level, "
         "f.period_start, f.period_end, f.programme, f.published, f.article_id "
         f"FROM figures f WHERE {' AND '.join(where)} "
-        "ORDER BY f.published, f.place, f.figure_id LIMIT ?",
-        params,
+        "ORDER BY f.published, f.place, f.figure_id LIMIT ?"
     )
-    _emit(columns, rows, fmt)
+    return q, params
 
 
 @query.command("programmes")
@@ -508,6 +599,11 @@ LEVEL_DIGITS = {"province": 2, "city": 4, "county": 6, "township": 9}
 def query_totals(dataset: Path, within: str | None, level: str, unit: str | None, limit: int, fmt: str | None) -> None:
     """Count and sum of figures by place (rolled up the hierarchy to --level), year and unit."""
     ds = _open(dataset)
+    _emit(*ds.relation(*totals_query(within, level, unit, limit)), fmt)
+
+
+def totals_query(within: str | None = None, level: str = "county", unit: str | None = None, limit: int = 200) -> tuple[str, list]:
+    """The SQL of `zhnews query totals` and its parameters (benchmarks/query_speed.py times the same)."""
     n = LEVEL_DIGITS[level]
     where, params = ["f.place_code IS NOT NULL", "length(f.place_code) = 12"], []
     if within:
@@ -526,7 +622,7 @@ def query_totals(dataset: Path, within: str | None, level: str, unit: str | None
         "FROM rolled r LEFT JOIN (SELECT code, any_value(name) AS name FROM places GROUP BY code) p USING (code) "
         "GROUP BY ALL ORDER BY place, year, unit LIMIT ?"
     )
-    _emit(*ds.relation(q, params), fmt)
+    return q, params
 
 
 @main.command()

@@ -26,14 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from .records import SCHEMAS
-
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-TABLES = tuple(SCHEMAS)
+# The tables of pipeline.records.SCHEMAS, named here so that opening a dataset to query it
+# does not import pyarrow and the schema module (a test checks the two agree).
+TABLES = ("sources", "documents", "articles", "entities", "figures")
 
 
 class DatasetLocked(RuntimeError):
@@ -105,6 +102,11 @@ def locked(root: Path) -> Iterator[None]:
 
 def _write_parquet(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
     """Write rows to a temporary file, fsync it, and rename it into place."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .records import SCHEMAS
+
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMAS[table]), tmp, compression="zstd")
     with builtins.open(tmp, "rb") as f:
@@ -195,6 +197,10 @@ class Dataset:
             if paths:
                 self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({paths!r})")
             else:
+                import pyarrow as pa
+
+                from .records import SCHEMAS
+
                 empty = pa.Table.from_pylist([], schema=SCHEMAS[table])
                 self.con.register(f"_{table}_empty", empty)
                 self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
@@ -245,7 +251,7 @@ GROUP BY name, level, code
 PROGRAMMES_VIEW = """
 CREATE VIEW programmes AS
 SELECT e.name, mode(e.kind) AS kind, count(*) AS mentions, count(DISTINCT e.article_id) AS articles,
-       list(DISTINCT a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,
+       list(DISTINCT a.subject_place ORDER BY a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,
        min(a.published) AS first_published, max(a.published) AS last_published
 FROM entities e JOIN articles a USING (article_id)
 WHERE e.type = 'PROGRAMME'
