@@ -113,7 +113,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field("place_code", pa.string(), "its 12-digit code"),
             _field("place_level", pa.string(), "its level"),
             _field("place_ancestors", pa.list_(pa.string()), "codes of every unit above the place (for --within)"),
-            _field("place_how", pa.string(), "how the place was found: sentence, deictic, paragraph, article"),
+            _field(
+                "place_how",
+                pa.string(),
+                "how the place was found: sentence, deictic, paragraph, article; list when the figure is a sum over listed places (no place)",
+            ),
             _field("period_start", pa.date32(), "first day of the period it belongs to"),
             _field("period_end", pa.date32(), "last day of that period"),
             _field("period_how", pa.string(), "how the period was found: sentence, paragraph, article"),
