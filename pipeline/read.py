@@ -295,7 +295,7 @@ def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
     Lines are separated by line feeds only (JSON strings may hold U+2028 and
     other characters `str.splitlines` would break at); line numbers count them.
     """
-    for n, line in enumerate(text.split("\n"), 1):
+    for n, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
         try:
@@ -331,6 +331,15 @@ def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
             line=n,
             fmt="jsonl",
         )
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` between line feeds, one at a time: a whole archive split at once would be a second copy of it."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 def split_points(text: str, limit: int) -> list[int] | None:
@@ -376,7 +385,7 @@ def limit_size(doc: RawDoc, limit: int | None = None, source: str | None = None)
 
 
 def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]:
-    if not data.strip():
+    if not data or data.isspace():  # not `data.strip()`: a copy of the whole file
         yield ReadError(source, "empty file")
         return
     kind = binary_kind(data)
@@ -411,7 +420,9 @@ def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]
 
 def read_bytes(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]:
     """Read one source's bytes according to its suffix: documents no longer than MAX_DOC_CHARS, or errors."""
-    for item in _read(source, data, suffix):
+    items = _read(source, data, suffix)
+    del data  # `_read` drops the bytes once it has decoded them; this frame must not keep them alive
+    for item in items:
         if isinstance(item, ReadError):
             yield item
         else:
@@ -477,15 +488,22 @@ def read_file(path: Path) -> bytes | ReadError:
         return ReadError(str(path), f"cannot read ({_one_line(err.strerror or err)})")
 
 
+def _with_path(path: Path, data: bytes | ReadError) -> tuple[str, bytes] | ReadError:
+    return data if isinstance(data, ReadError) else (str(path), data)
+
+
+def _read_stdin() -> tuple[str, bytes] | ReadError:
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        return ReadError("-", f"standard input is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
+    return "-", data
+
+
 def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
     """(path, bytes) of every source file under the input paths (`-` is standard input), or why not."""
     for raw in paths:
         if raw == "-":
-            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                yield ReadError("-", f"standard input is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
-                continue
-            yield "-", data
+            yield _read_stdin()
             continue
         root = Path(raw)
         files = iter_files(root) if root.is_dir() else [root]
@@ -493,8 +511,8 @@ def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
             if isinstance(item, ReadError):
                 yield item
                 continue
-            data = read_file(item)
-            yield data if isinstance(data, ReadError) else (str(item), data)
+            # No local name for the bytes: this suspended frame would keep them while the caller reads the file.
+            yield _with_path(item, read_file(item))
 
 
 def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:
@@ -504,4 +522,7 @@ def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:
             yield item
         else:
             path, data = item
-            yield from read_bytes(path, data, Path(path).suffix.lower() if path != "-" else ".txt")
+            item = None
+            docs = read_bytes(path, data, Path(path).suffix.lower() if path != "-" else ".txt")
+            del data  # the reader drops the bytes once decoded; so must this frame
+            yield from docs
