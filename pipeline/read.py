@@ -16,15 +16,17 @@ Resource limits (set in the environment, or by assigning the module constants):
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import AnyStr
 
 import charset_normalizer
 import regex
@@ -64,6 +66,10 @@ SPLIT_POINTS = [
     regex.compile(p, regex.REVERSE)
     for p in (r"\n[ \t\u3000\r]*\n", r"[。！？!?；;…][”’」』\"]?[ \t\u3000\r]*\n", r"\n", r"[。！？!?；;][”’」』\"]?")
 ]
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF8_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def decode(data: bytes) -> tuple[str, str]:
             raise ValueError(
                 f"starts with a UTF-16 byte-order mark but is not valid UTF-16 ({err.reason} at byte {err.start})"
             ) from None
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(UTF8_BOM):
         try:
             return _decode_strict(data[3:], "utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
@@ -289,13 +295,13 @@ def _one_line(message: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
+def read_jsonl(source: str, lines: Iterable[str]) -> Iterator[RawDoc | ReadError]:
     """One article per line: `text` required; `id`, `title`, `published`/`date`, `source` optional.
 
     Lines are separated by line feeds only (JSON strings may hold U+2028 and
     other characters `str.splitlines` would break at); line numbers count them.
     """
-    for n, line in enumerate(_lines(text), 1):
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -333,13 +339,26 @@ def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
         )
 
 
-def _lines(text: str) -> Iterator[str]:
+def _lines(text: AnyStr, feed: AnyStr) -> Iterator[AnyStr]:
     """The lines of `text` between line feeds, one at a time: a whole archive split at once would be a second copy of it."""
     start = 0
-    while (end := text.find("\n", start)) >= 0:
+    while (end := text.find(feed, start)) >= 0:
         yield text[start:end]
         start = end + 1
     yield text[start:]
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether `data` is strict UTF-8, checked a chunk at a time: decoding 30 MB whole holds twice that again for a moment."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), UTF8_CHUNK):
+            decoder.decode(view[start : start + UTF8_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def split_points(text: str, limit: int) -> list[int] | None:
@@ -392,6 +411,10 @@ def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]
     if kind:
         yield ReadError(source, f"binary file, not text ({kind})")
         return
+    if suffix in JSONL_SUFFIXES and not data.startswith(UTF8_BOM) and _valid_utf8(data):
+        # What `decode` gives, split and decoded a line at a time (a UTF-8 line feed is never part of another character).
+        yield from read_jsonl(source, (line.decode("utf-8") for line in _lines(data, b"\n")))
+        return
     try:
         text, encoding = decode(data)
     except ValueError as err:
@@ -399,7 +422,7 @@ def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]
         return
     del data
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(source, text)
+        yield from read_jsonl(source, _lines(text, "\n"))
         return
     if suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and text[:1000].lstrip()[:15].lower().startswith(("<!doctype", "<html"))
