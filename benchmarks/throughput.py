@@ -65,11 +65,21 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _count(path: Path) -> dict[str, int]:
+    """Items and characters of `path`, read a line at a time (the ingest process must not hold them: it measures its own memory)."""
+    items = chars = 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                items += 1
+                chars += len(json.loads(line)["text"])
+    return {"items": items, "chars": chars}
+
+
 def _measure(kind: str, path: Path, workers: int) -> dict[str, Any]:
     t0 = time.perf_counter()
-    items = _items(path)
-    texts = [(it["text"], _published(it)) for it in items]
-    out: dict[str, Any] = {"items": len(items), "chars": sum(len(t) for t, _ in texts)}
+    out: dict[str, Any] = _count(path)
+    texts = [] if kind == "ingest" else [(it["text"], _published(it)) for it in _items(path)]
     if kind == "jieba":
         import jieba
 
@@ -318,9 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         sample = Path(tmp) / "items.jsonl"
         with open(args.data, encoding="utf-8") as src, open(sample, "w", encoding="utf-8") as dst:
             dst.writelines(itertools.islice((line for line in src if line.strip()), args.limit))
-        items = _items(sample)
-        results["items"], results["chars"] = len(items), sum(len(it["text"]) for it in items)
-        del items
+        results.update(_count(sample))
         print(f"{results['items']:,} items, {results['chars']:,} characters from {args.data}", flush=True)
         print(f"machine: {results['machine']}; load average {results['load_before']}", flush=True)
         runs: list[tuple[str, str, int]] = []

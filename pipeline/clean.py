@@ -25,7 +25,7 @@ CLOSING_QUOTES = set('”’」』"')
 # A line ending with one of these is mid-sentence whatever its length.
 MID_SENTENCE = set("，,、“‘「《（(：:—-")
 # Punctuation that a headline does not contain (quotes, dashes and colons it may).
-TITLE_BREAKERS = set("，,。、；;！!？?")
+TITLE_BREAKERS = regex.compile("[，,。、；;！!？?]")
 # Line breaks: those `str.splitlines` knows (CR alone, CR LF, NEL, line and paragraph separators,
 # vertical tab, form feed, file/group/record separators), not only LF.
 LINE_BREAK = regex.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -90,12 +90,41 @@ class CleanText:
 
 @dataclass
 class _Line:
-    chars: list[tuple[str, int]]  # (clean char, source offset)
+    text: str
+    offsets: list[int]  # source offset of each character of `text`
     heading: bool
 
-    @property
-    def text(self) -> str:
-        return "".join(c for c, _ in self.chars)
+
+DROPPED = "\x00"
+
+
+class _Normalised(dict):
+    """Code point → `normalise_char` of it, computed on first sight, for `str.translate`.
+
+    A dropped character maps to NUL (itself dropped), not to nothing, so the
+    translated page keeps the source's length and positions; line breaks map to
+    themselves, so lines are split on the translated page.
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        n = ch if LINE_BREAK.fullmatch(ch) else (normalise_char(ch) or DROPPED)
+        self[code] = n
+        return n
+
+
+_NORMALISED = _Normalised()
+# Characters `normalise_char` leaves alone (ASCII, CJK punctuation and ideographs, full-width punctuation,
+# common symbols; tests/test_clean.py checks every one): a page with nothing else skips the translation.
+UNCHANGED = (
+    "\n\x20-\x7e\u00b0\u00b1\u00b7\u00d7\u2010-\u2027\u2103\u2160-\u216b\u3001-\u303f\u4e00-\u9fff"
+    "\uff01-\uff04\uff06-\uff0a\uff0c\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5d"
+)
+NEEDS_NORMALISING = regex.compile(f"[^{UNCHANGED}]")
+# What goes between characters: dropped characters, and spaces (one survives between Latin words).
+GAP = regex.compile(r"[ \t\x00]+")
+SPACE = regex.compile(r"[ \t]")
+HALF_WIDTH = regex.compile("[" + regex.escape("".join(HALF_TO_FULL)) + "]")
 
 
 def _keep_space(left: str, right: str) -> bool:
@@ -103,37 +132,52 @@ def _keep_space(left: str, right: str) -> bool:
     return left.isascii() and right.isascii() and left.isalpha() and right.isalpha()
 
 
-def _clean_line(raw: str, base: int) -> list[tuple[str, int]]:
-    """Normalise one source line; spaces go unless they separate Latin words."""
-    chars: list[tuple[str, int]] = []
-    for i, ch in enumerate(raw):
-        n = normalise_char(ch)
-        if n:
-            chars.append((n, base + i))
-    # The next character that is not a space, for every position (one pass from the right, not a scan per space).
-    following = [""] * (len(chars) + 1)
-    for i in range(len(chars) - 1, -1, -1):
-        c = chars[i][0]
-        following[i] = following[i + 1] if c in " \t" else c
-    out: list[tuple[str, int]] = []
-    for i, (ch, pos) in enumerate(chars):
-        if ch in " \t":
-            left = out[-1][0] if out else ""
-            right = following[i + 1]
-            if left and right and _keep_space(left, right) and out[-1][0] != " ":
-                out.append((" ", pos))
-            continue
-        out.append((ch, pos))
-    # Half-width Chinese punctuation next to Chinese text becomes full-width.
-    for i, (ch, pos) in enumerate(out):
-        if ch in HALF_TO_FULL:
-            left = out[i - 1][0] if i else ""
-            right = out[i + 1][0] if i + 1 < len(out) else ""
-            if ch == "," and left.isdigit() and right.isdigit():
-                continue  # thousands separator
-            if (left and is_cjk(left)) or (right and is_cjk(right)) or (ch == ")" and left.isdigit()):
-                out[i] = (HALF_TO_FULL[ch], pos)
-    return out
+def _normalise(raw: str) -> tuple[str, list[int]]:
+    """The page with widths normalised, dropped characters and stray spaces removed, and each character's source offset.
+
+    Line breaks stay. A gap (a run of spaces and dropped characters) becomes one
+    space, at the offset of its first space, when it separates Latin words, and
+    nothing otherwise. The work is per gap and per half-width mark, not per character.
+    """
+    marked = raw.translate(_NORMALISED) if NEEDS_NORMALISING.search(raw) else raw
+    pieces: list[str] = []
+    offsets: list[int] = []
+    prev = 0
+    for m in GAP.finditer(marked):
+        s, e = m.span()
+        pieces.append(marked[prev:s])
+        offsets.extend(range(prev, s))
+        if s and e < len(marked) and _keep_space(marked[s - 1], marked[e]):
+            space = SPACE.search(marked, s, e)
+            if space:
+                pieces.append(" ")
+                offsets.append(space.start())
+        prev = e
+    if pieces:
+        pieces.append(marked[prev:])
+        offsets.extend(range(prev, len(marked)))
+        text = "".join(pieces)
+    else:
+        text = marked
+        offsets.extend(range(len(marked)))
+    return _full_width_marks(text), offsets
+
+
+def _full_width_marks(text: str) -> str:
+    """Half-width Chinese punctuation next to Chinese text becomes full-width (left to right: a changed mark counts as Chinese for the next)."""
+    if not HALF_WIDTH.search(text):
+        return text
+    chars = list(text)
+    for m in HALF_WIDTH.finditer(text):
+        i = m.start()
+        ch = chars[i]
+        left = chars[i - 1] if i else ""
+        right = text[i + 1] if i + 1 < len(text) else ""
+        if ch == "," and left.isdigit() and right.isdigit():
+            continue  # thousands separator
+        if (left and is_cjk(left)) or (right and is_cjk(right)) or (ch == ")" and left.isdigit()):
+            chars[i] = HALF_TO_FULL[ch]
+    return "".join(chars)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -152,13 +196,13 @@ def _column_width(lines: list[_Line], i: int) -> float:
     be far longer than the body lines around it.
     """
     lo, hi = max(0, i - WIDTH_WINDOW), min(len(lines), i + WIDTH_WINDOW + 1)
-    lengths = sorted(len(line.chars) for line in lines[lo:hi] if not line.heading)
-    return lengths[len(lengths) // 2] if lengths else len(lines[i].chars)
+    lengths = sorted(len(line.text) for line in lines[lo:hi] if not line.heading)
+    return lengths[len(lengths) // 2] if lengths else len(lines[i].text)
 
 
 def _title_like(text: str) -> bool:
     """A line with no sentence punctuation inside: a headline, a byline, a caption label."""
-    return not any(ch in TITLE_BREAKERS for ch in text)
+    return not TITLE_BREAKERS.search(text)
 
 
 def _joins(lines: list[_Line], i: int) -> bool:
@@ -172,7 +216,7 @@ def _joins(lines: list[_Line], i: int) -> bool:
     width = _column_width(lines, i)
     share = MID_SENTENCE_SHARE if ta[-1] in MID_SENTENCE else FULL_LINE_SHARE
     if _title_like(ta):
-        if (_title_like(tb) and len(b.chars) < FULL_LINE_SHARE * width) or tb[0] in '“"':
+        if (_title_like(tb) and len(tb) < FULL_LINE_SHARE * width) or tb[0] in '“"':
             return False  # a headline over another headline or over a quote
         share = TITLE_LINE_SHARE
     return len(ta) >= share * width and len(ta) >= 6
@@ -180,24 +224,22 @@ def _joins(lines: list[_Line], i: int) -> bool:
 
 def clean(raw: str) -> CleanText:
     """Clean a page: normalise, remove stray spaces, reflow OCR line breaks, keep offsets."""
+    text, source = _normalise(raw)
     lines: list[_Line] = []
     breaks: list[int] = []  # source offset of the line break after each kept line
     pos = 0
-    for m in LINE_BREAK.finditer(raw + "\n"):
+    for m in LINE_BREAK.finditer(text + "\n"):
         end = m.start()
-        chars = _clean_line(raw[pos:end], pos)
-        if chars:
-            heading = chars[0][0] == "#"
-            lines.append(_Line(chars, heading))
-            breaks.append(end)
+        if end > pos:
+            lines.append(_Line(text[pos:end], source[pos:end], text[pos] == "#"))
+            breaks.append(source[end] if end < len(source) else len(raw))
         pos = m.end()
-    out_chars: list[str] = []
+    out: list[str] = []
     offsets: list[int] = []
     for i, line in enumerate(lines):
-        for ch, p in line.chars:
-            out_chars.append(ch)
-            offsets.append(p)
+        out.append(line.text)
+        offsets.extend(line.offsets)
         if i + 1 < len(lines) and not _joins(lines, i):
-            out_chars.append("\n")
+            out.append("\n")
             offsets.append(min(breaks[i], len(raw) - 1) if raw else 0)
-    return CleanText("".join(out_chars), tuple(offsets), len(raw))
+    return CleanText("".join(out), tuple(offsets), len(raw))

@@ -22,7 +22,7 @@ from .figures import FigureFinder
 from .gazetteer import load_gazetteer
 from .html_text import is_html, visible_text
 from .places import PlaceFinder
-from .programmes import ProgrammeFinder
+from .programmes import Analysis, ProgrammeFinder
 from .rules import Rules, default_rules
 
 TITLES = regex.compile(r"《[^《》\n]{1,80}》")
@@ -58,13 +58,15 @@ class Extractor:
         published: date | None,
         inherited: dict[str, str | None] | None = None,
         known_programmes: dict[str, str] | None = None,
+        programme_analysis: Analysis | None = None,
     ) -> list[Entity]:
         """Entities with offsets into the clean text `text` (one article).
 
         `inherited` is the period of the previous item on the page, for figures
         of an item that sets none; the item's own period is left in `self.last_period`.
+        `programme_analysis` is `self.programmes.analyse(text)` when the caller made it already.
         """
-        programmes = self.programmes.find(text, known_programmes)
+        programmes = self.programmes.find(text, known_programmes, programme_analysis)
         titles = [m.span() for m in TITLES.finditer(text)]
         inside = [(p.start, p.end) for p in programmes] + titles
         dates = self.dates.find(text, published, inside)
@@ -81,9 +83,11 @@ class Extractor:
         out = []
         period = None
         page = clean(raw)
-        known = self.programmes.names(page.text)
+        analysis = self.programmes.analyse(page.text)
+        known = self.programmes.names(page.text, analysis)
         for art in split_articles(page, source, title):
-            found = self.on_clean(art.text, published, period, known)
+            # Most pages are one item whose text is the page's: its programmes are analysed once, not twice.
+            found = self.on_clean(art.text, published, period, known, analysis if art.text == page.text else None)
             period = self.last_period
             entities = [e for e in (_to_source(e, art.offsets, raw) for e in found) if e.text]
             out.append((art, entities))

@@ -26,6 +26,9 @@ NUMBERED = regex.compile(r"[0-9一二三四五六七八九十两百千]+(?:批|�
 NUMERAL_FORMULA = regex.compile(r"^[一二三四五六七八九十两百千万]+\p{Han}{1,2}$")
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
 LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
+# The heads of an unquoted full name (`…专项行动`), not inside a quote, and the Han run that reaches one.
+FULL_NAME_HEAD = regex.compile(r"(?:行动|工程|计划)(?![”’》])")
+HAN_TAIL = regex.compile(r"\p{Han}+\Z")
 
 
 @dataclass
@@ -59,7 +62,6 @@ class ProgrammeFinder:
         self.speech_after = regex.compile(rf"^[^，。；！？“”\n]{{0,10}}?(?:{speech})")
         self.doc_starts = tuple(r["document_titles"]["starts"])
         self.doc_ends = tuple(r["document_titles"]["ends"])
-        self.full_name = regex.compile(r"(?P<n>\p{Han}{2,16}?(?:行动|工程|计划))(?![”’》])")
 
     def _candidates(self, text: str) -> list[Candidate]:
         out = []
@@ -99,15 +101,28 @@ class ProgrammeFinder:
             return "initiative"
         return None
 
-    def names(self, text: str) -> dict[str, str]:
+    def names(self, text: str, analysis: Analysis | None = None) -> dict[str, str]:
         """Names quoted as programmes anywhere in `text` (a whole page), with their kinds."""
-        return {e.name: e.kind for e in self.find(text) if e.name and e.kind}
+        return {e.name: e.kind for e in self.find(text, analysis=analysis) if e.name and e.kind}
 
-    def find(self, text: str, known: dict[str, str] | None = None) -> list[Entity]:
+    def find(self, text: str, known: dict[str, str] | None = None, analysis: Analysis | None = None) -> list[Entity]:
         """Every programme mention of `text`, quoted or not.
 
         `known` are programme names accepted elsewhere in the same document
         (another item of the page); their unquoted mentions here count too.
+        `analysis` is `self.analyse(text)` when the caller has it already.
+        """
+        a = analysis or self.analyse(text)
+        out = [Entity("PROGRAMME", c.name, c.start, c.end, name=_bare(c.name), kind=c.kind) for c in a.accepted]
+        out += self._unquoted(text, out, a, known or {})
+        out.sort(key=lambda e: e.start)
+        return out
+
+    def analyse(self, text: str) -> Analysis:
+        """What `find` decides from `text` alone, whatever names are known: the quoted names and the full names.
+
+        A page of one item is that item's text too; analysing it once serves
+        both the page's `names` and the item's `find`.
         """
         cands = self._candidates(text)
         for c in cands:
@@ -139,41 +154,70 @@ class ProgrammeFinder:
         accepted = [c for c in cands if c.kind and not c.speech]
         # Nested quotes inside an accepted name are not annotated separately.
         accepted = [c for c in accepted if not any(o is not c and o.start <= c.start and c.end <= o.end for o in accepted)]
-        out = [Entity("PROGRAMME", c.name, c.start, c.end, name=_bare(c.name), kind=c.kind) for c in accepted]
-        out += self._unquoted(text, out, cands, known or {})
-        out.sort(key=lambda e: e.start)
+        return Analysis([(c.start, c.end) for c in cands], accepted, self._full_names(text))
+
+    def _full_names(self, text: str) -> list[tuple[int, int]]:
+        """Spans of unquoted full names ending in 行动/工程/计划 that pass the word lists (overlaps are `find`'s to judge)."""
+        out = []
+        for s, e in _han_before_heads(text):
+            cut = [b.end() for b in self.name_boundary.finditer(text, s, e - 2)]
+            s = max(cut) if cut else s
+            name = text[s:e]
+            if len(name) < 6 or name.startswith(self.generic_starts) or NUMBERED.search(name) or self.construction.search(name):
+                continue
+            out.append((s, e))
         return out
 
-    def _unquoted(self, text: str, found: list[Entity], cands: list[Candidate], known: dict[str, str]) -> list[Entity]:
+    def _unquoted(self, text: str, found: list[Entity], a: Analysis, known: dict[str, str]) -> list[Entity]:
         """Later unquoted mentions of accepted names, and full names ending in 行动/工程/计划."""
-        quoted = [(c.start, c.end) for c in cands]
         taken = [(e.start, e.end) for e in found]
         extra: list[Entity] = []
         names = {n: k for n, k in known.items() if len(n) >= 3 and k != "document"}
         names.update({e.name: e.kind for e in found if e.name and len(e.name) >= 3 and not e.kind == "document"})
         for name, kind in names.items():
-            for m in regex.finditer(regex.escape(name), text):
-                s, e = m.span()
-                if any(a <= s and e <= b for a, b in quoted + taken):
-                    continue
-                extra.append(Entity("PROGRAMME", name, s, e, name=name, kind=kind))
-                taken.append((s, e))
-        for m in self.full_name.finditer(text):
-            s, e = m.span("n")
-            cut = [b.end() for b in self.name_boundary.finditer(text, s, e - 2)]
-            s = max(cut) if cut else s
-            name = text[s:e]
-            if (
-                len(name) < 6
-                or name.startswith(self.generic_starts)
-                or NUMBERED.search(name)
-                or self.construction.search(name)
-                or any(a < e and s < b for a, b in quoted + taken)
-            ):
+            s = text.find(name)
+            while s >= 0:
+                e = s + len(name)
+                if not any(lo <= s and e <= hi for lo, hi in a.quoted + taken):
+                    extra.append(Entity("PROGRAMME", name, s, e, name=name, kind=kind))
+                    taken.append((s, e))
+                s = text.find(name, e)
+        for s, e in a.full_names:
+            if any(lo < e and s < hi for lo, hi in a.quoted + taken):
                 continue
-            extra.append(Entity("PROGRAMME", name, s, e, name=name, kind="initiative"))
+            extra.append(Entity("PROGRAMME", text[s:e], s, e, name=text[s:e], kind="initiative"))
             taken.append((s, e))
         return extra
+
+
+@dataclass
+class Analysis:
+    """`ProgrammeFinder.analyse` of one text: spans of all quoted candidates, the accepted ones, and full-name spans."""
+
+    quoted: list[tuple[int, int]]
+    accepted: list[Candidate]
+    full_names: list[tuple[int, int]]
+
+
+def _han_before_heads(text: str) -> list[tuple[int, int]]:
+    """What `(\\p{Han}{2,16}?(?:行动|工程|计划))(?![”’》])` finds, found from the heads backwards.
+
+    That pattern tries up to 16 lengths at every Han character; a head is rare,
+    so finding the heads first and reaching back over the Han run before each
+    gives the same matches for a fraction of the work. The leftmost start that
+    reaches a head begins the match, and the first head it reaches ends it.
+    """
+    out = []
+    pos = 0
+    for h in FULL_NAME_HEAD.finditer(text):
+        q = h.start()
+        if q < pos + 2:
+            continue
+        start = HAN_TAIL.search(text, max(pos, q - 16), q)
+        if start and start.start() <= q - 2:
+            out.append((start.start(), h.end()))
+            pos = h.end()
+    return out
 
 
 def _bare(name: str) -> str:

@@ -16,15 +16,17 @@ Resource limits (set in the environment, or by assigning the module constants):
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import AnyStr
 
 import charset_normalizer
 import regex
@@ -64,6 +66,10 @@ SPLIT_POINTS = [
     regex.compile(p, regex.REVERSE)
     for p in (r"\n[ \t\u3000\r]*\n", r"[。！？!?；;…][”’」』\"]?[ \t\u3000\r]*\n", r"\n", r"[。！？!?；;][”’」』\"]?")
 ]
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF8_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ def decode(data: bytes) -> tuple[str, str]:
             raise ValueError(
                 f"starts with a UTF-16 byte-order mark but is not valid UTF-16 ({err.reason} at byte {err.start})"
             ) from None
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(UTF8_BOM):
         try:
             return _decode_strict(data[3:], "utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
@@ -289,13 +295,13 @@ def _one_line(message: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
+def read_jsonl(source: str, lines: Iterable[str]) -> Iterator[RawDoc | ReadError]:
     """One article per line: `text` required; `id`, `title`, `published`/`date`, `source` optional.
 
     Lines are separated by line feeds only (JSON strings may hold U+2028 and
     other characters `str.splitlines` would break at); line numbers count them.
     """
-    for n, line in enumerate(text.split("\n"), 1):
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -331,6 +337,28 @@ def read_jsonl(source: str, text: str) -> Iterator[RawDoc | ReadError]:
             line=n,
             fmt="jsonl",
         )
+
+
+def _lines(text: AnyStr, feed: AnyStr) -> Iterator[AnyStr]:
+    """The lines of `text` between line feeds, one at a time: a whole archive split at once would be a second copy of it."""
+    start = 0
+    while (end := text.find(feed, start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether `data` is strict UTF-8, checked a chunk at a time: decoding 30 MB whole holds twice that again for a moment."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), UTF8_CHUNK):
+            decoder.decode(view[start : start + UTF8_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def split_points(text: str, limit: int) -> list[int] | None:
@@ -376,12 +404,16 @@ def limit_size(doc: RawDoc, limit: int | None = None, source: str | None = None)
 
 
 def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]:
-    if not data.strip():
+    if not data or data.isspace():  # not `data.strip()`: a copy of the whole file
         yield ReadError(source, "empty file")
         return
     kind = binary_kind(data)
     if kind:
         yield ReadError(source, f"binary file, not text ({kind})")
+        return
+    if suffix in JSONL_SUFFIXES and not data.startswith(UTF8_BOM) and _valid_utf8(data):
+        # What `decode` gives, split and decoded a line at a time (a UTF-8 line feed is never part of another character).
+        yield from read_jsonl(source, (line.decode("utf-8") for line in _lines(data, b"\n")))
         return
     try:
         text, encoding = decode(data)
@@ -390,7 +422,7 @@ def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]
         return
     del data
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(source, text)
+        yield from read_jsonl(source, _lines(text, "\n"))
         return
     if suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and text[:1000].lstrip()[:15].lower().startswith(("<!doctype", "<html"))
@@ -411,7 +443,9 @@ def _read(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]
 
 def read_bytes(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadError]:
     """Read one source's bytes according to its suffix: documents no longer than MAX_DOC_CHARS, or errors."""
-    for item in _read(source, data, suffix):
+    items = _read(source, data, suffix)
+    del data  # `_read` drops the bytes once it has decoded them; this frame must not keep them alive
+    for item in items:
         if isinstance(item, ReadError):
             yield item
         else:
@@ -477,15 +511,22 @@ def read_file(path: Path) -> bytes | ReadError:
         return ReadError(str(path), f"cannot read ({_one_line(err.strerror or err)})")
 
 
+def _with_path(path: Path, data: bytes | ReadError) -> tuple[str, bytes] | ReadError:
+    return data if isinstance(data, ReadError) else (str(path), data)
+
+
+def _read_stdin() -> tuple[str, bytes] | ReadError:
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        return ReadError("-", f"standard input is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
+    return "-", data
+
+
 def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
     """(path, bytes) of every source file under the input paths (`-` is standard input), or why not."""
     for raw in paths:
         if raw == "-":
-            data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-            if len(data) > MAX_FILE_BYTES:
-                yield ReadError("-", f"standard input is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
-                continue
-            yield "-", data
+            yield _read_stdin()
             continue
         root = Path(raw)
         files = iter_files(root) if root.is_dir() else [root]
@@ -493,8 +534,8 @@ def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
             if isinstance(item, ReadError):
                 yield item
                 continue
-            data = read_file(item)
-            yield data if isinstance(data, ReadError) else (str(item), data)
+            # No local name for the bytes: this suspended frame would keep them while the caller reads the file.
+            yield _with_path(item, read_file(item))
 
 
 def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:
@@ -504,4 +545,7 @@ def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:
             yield item
         else:
             path, data = item
-            yield from read_bytes(path, data, Path(path).suffix.lower() if path != "-" else ".txt")
+            item = None
+            docs = read_bytes(path, data, Path(path).suffix.lower() if path != "-" else ".txt")
+            del data  # the reader drops the bytes once decoded; so must this frame
+            yield from docs

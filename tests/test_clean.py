@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.clean import clean
+from pipeline.clean import UNCHANGED, clean, normalise_char
 from pipeline.read import decode
 
 from .conftest import SEEDS
@@ -36,6 +36,21 @@ def test_numbers_and_names_broken_across_lines_are_joined(seed_texts):
 def test_stray_spaces_go_between_chinese_but_stay_between_latin_words():
     assert clean("换届 前 分 别 提 高 了 1.2 万余次").text == "换届前分别提高了1.2万余次"
     assert clean("Hello world 中文").text == "Hello world中文"
+
+
+def test_a_gap_of_dropped_characters_and_spaces_keeps_one_space_at_its_first_space():
+    c = clean("Hello\u200b \t\u3000world，A\u00ad 股")
+    assert c.text == "Hello world，A股"
+    assert c.offsets[5] == 6  # the space after the zero-width one
+    assert c.offsets[6] == 9  # `w`, after the gap
+
+
+def test_characters_the_fast_path_skips_are_left_alone_by_normalisation():
+    """A page made only of UNCHANGED characters is not translated, which is right only if none of them changes."""
+    skipped = regex.compile(f"[{UNCHANGED}]")
+    chars = [chr(c) for c in range(0x10000) if skipped.match(chr(c))]
+    assert len(chars) > 20000  # ASCII, CJK punctuation and the unified ideographs
+    assert [ch for ch in chars if normalise_char(ch) != ch] == []
 
 
 def test_full_width_digits_and_half_width_chinese_punctuation():
