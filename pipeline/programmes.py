@@ -24,6 +24,9 @@ MAX_NAME = 24
 NUMBERED = regex.compile(r"[0-9一二三四五六七八九十两百千]+(?:批|大|期|名|个|项|类)")
 # A quoted numeral formula (`“三牛”`, `“三懂”`) names a programme only with a head right after it (`“三化”建设`).
 NUMERAL_FORMULA = regex.compile(r"^[一二三四五六七八九十两百千万]+\p{Han}{1,2}$")
+# Five-year plans are programmes of kind document, quoted or not (docs/ANNOTATION.md): `“十四五”`, `十四五规划`.
+FIVE_YEAR_PLAN = regex.compile(r"十[一二三四五六七八九]五(?:规划)?")
+UNQUOTED_PLAN = regex.compile(r"(?<![“‘\"])十[一二三四五六七八九]五(?:规划)?(?![”’\"])")
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
 LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
 # The heads of an unquoted full name (`…专项行动`), not inside a quote, and the Han run that reaches one.
@@ -133,7 +136,7 @@ class ProgrammeFinder:
             if name in self.stop or len(name) < 2 or len(name) > MAX_NAME or any(ch in SENTENCE_PUNCT for ch in name):
                 c.speech = True
                 continue
-            c.kind = self._evidence(text, c)
+            c.kind = "document" if FIVE_YEAR_PLAN.fullmatch(name) else self._evidence(text, c)
             if c.kind is None and self.speech_after.match(text[c.end + 1 : c.end + 12]):
                 c.speech = True
         # A list of quotes shares the evidence of any of its members.
@@ -169,7 +172,7 @@ class ProgrammeFinder:
         return out
 
     def _unquoted(self, text: str, found: list[Entity], a: Analysis, known: dict[str, str]) -> list[Entity]:
-        """Later unquoted mentions of accepted names, and full names ending in 行动/工程/计划."""
+        """Later unquoted mentions of accepted names, full names ending in 行动/工程/计划, and five-year plans."""
         taken = [(e.start, e.end) for e in found]
         extra: list[Entity] = []
         names = {n: k for n, k in known.items() if len(n) >= 3 and k != "document"}
@@ -187,6 +190,10 @@ class ProgrammeFinder:
                 continue
             extra.append(Entity("PROGRAMME", text[s:e], s, e, name=text[s:e], kind="initiative"))
             taken.append((s, e))
+        if "五" in text:
+            for m in UNQUOTED_PLAN.finditer(text):
+                if not any(lo < m.end() and m.start() < hi for lo, hi in a.quoted + taken):
+                    extra.append(Entity("PROGRAMME", m.group(0), m.start(), m.end(), name=m.group(0), kind="document"))
         return extra
 
 
