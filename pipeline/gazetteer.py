@@ -14,6 +14,8 @@ import hashlib
 import os
 import pickle
 import time
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ from .rules import RULES_DIR
 
 HAND_FILES = ("zones.tsv", "aliases.tsv", "regions.tsv", "water.tsv", "foreign.tsv")
 STALE_CACHE_SECONDS = 24 * 3600
-CACHE_FORMAT = 2  # bump when the pickled layout changes
+CACHE_FORMAT = 3  # bump when the pickled layout changes
 CACHE_DIR = Path(os.environ.get("ZHNEWS_CACHE", Path.home() / ".cache" / "zhnews"))
 
 
@@ -44,8 +46,73 @@ def is_village(key: str) -> bool:
     return len(key) == 12 and key.isdigit() and not key.endswith("000")
 
 
+Row = tuple[str, str, str | None, str]  # name, level, parent key, code
+
+
+class VillageRows:
+    """The village rows packed one column each, looked up by binary search over the sorted codes.
+
+    As 618,000 tuples of strings they took ~200 MB, and worker processes forked
+    from a parent that had read them copied every page whose rows they touched,
+    because reading a Python object writes its reference count. Here a column is
+    one object (codes and parents as int64 arrays, names one string cut by an
+    offset array, levels an index into a tuple of names), so a lookup reads
+    shared pages without writing them, and the whole takes ~20 MB. A village's
+    code is its key, so no code column is kept; rows that do not fit this shape
+    stay in `UnitTable`'s plain dict.
+    """
+
+    def __init__(self, rows: Mapping[str, Row] | None = None) -> None:
+        ordered = sorted((int(k), r) for k, r in (rows or {}).items())
+        self.levels: tuple[str, ...] = tuple(sorted({r[1] for _, r in ordered}))
+        level_index = {level: i for i, level in enumerate(self.levels)}
+        self.codes = array("q", (code for code, _ in ordered))
+        self.parents = array("q", (int(r[2]) if r[2] else -1 for _, r in ordered))
+        self.level_of = array("B", (level_index[r[1]] for _, r in ordered))
+        self.names = "".join(r[0] for _, r in ordered)
+        self.offsets = array("I", [0])
+        for _, r in ordered:
+            self.offsets.append(self.offsets[-1] + len(r[0]))
+
+    @staticmethod
+    def fits(key: str, row: Row) -> bool:
+        """Whether a row can be packed: a village key (ASCII digits) that is its code, and a 12-digit parent or none."""
+        parent = row[2]
+        return (
+            is_village(key)
+            and key.isascii()
+            and row[3] == key
+            and (parent is None or (len(parent) == 12 and parent.isascii() and parent.isdigit()))
+        )
+
+    def _index(self, key: object) -> int:
+        """Position of `key` in the columns, or -1."""
+        if not (isinstance(key, str) and is_village(key) and key.isascii()):
+            return -1
+        code = int(key)
+        i = bisect_left(self.codes, code)
+        return i if i < len(self.codes) and self.codes[i] == code else -1
+
+    def row(self, key: str) -> Row:
+        i = self._index(key)
+        if i < 0:
+            raise KeyError(key)
+        parent = self.parents[i]
+        name = self.names[self.offsets[i] : self.offsets[i + 1]]
+        return name, self.levels[self.level_of[i]], f"{parent:012d}" if parent >= 0 else None, key
+
+    def __contains__(self, key: object) -> bool:
+        return self._index(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return (f"{code:012d}" for code in self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
 class UnitTable(Mapping[str, Unit]):
-    """Units by key, kept as plain tuples and made into `Unit` objects on access.
+    """Units by key, kept as plain tuples (villages packed, see `VillageRows`) and made into `Unit` objects on access.
 
     660,000 dataclass instances take seconds to unpickle; tuples take a fraction
     of that, and a document only ever looks at a few dozen units. The 618,000
@@ -53,20 +120,19 @@ class UnitTable(Mapping[str, Unit]):
     looked up, so a text that names none starts fast.
     """
 
-    def __init__(self, rows: dict[str, tuple[str, str, str | None, str]], villages: Callable[[], dict] | None = None) -> None:
+    def __init__(self, rows: dict[str, Row], villages: Callable[[], VillageRows] | None = None) -> None:
         self._rows = rows
         self._villages_loader = villages
-        self._villages: dict[str, tuple[str, str, str | None, str]] | None = None if villages else {}
+        self._villages: VillageRows | None = None if villages else VillageRows()
 
-    def _village_rows(self) -> dict[str, tuple[str, str, str | None, str]]:
+    def _village_rows(self) -> VillageRows:
         if self._villages is None:
-            self._villages = self._villages_loader() if self._villages_loader else {}
+            self._villages = self._villages_loader() if self._villages_loader else VillageRows()
         return self._villages
 
-    def _row(self, key: str) -> tuple[str, str, str | None, str]:
-        if key in self._rows:
-            return self._rows[key]
-        return self._village_rows()[key]
+    def _row(self, key: str) -> Row:
+        row = self._rows.get(key)
+        return row if row is not None else self._village_rows().row(key)
 
     def __getitem__(self, key: str) -> Unit:
         name, level, parent, code = self._row(key)
@@ -113,8 +179,9 @@ class Gazetteer:
 
     def __init__(self, units: dict[str, Unit], surfaces: dict[str, list[str]]) -> None:
         rows = {k: (u.name, u.level, u.parent, u.code) for k, u in units.items()}
-        self.units = UnitTable({k: v for k, v in rows.items() if not is_village(k)})
-        self.units._villages = {k: v for k, v in rows.items() if is_village(k)}
+        packed = {k: v for k, v in rows.items() if VillageRows.fits(k, v)}
+        self.units = UnitTable({k: v for k, v in rows.items() if k not in packed})
+        self.units._villages = VillageRows(packed)
         self.automaton = ahocorasick.Automaton()
         for surface, keys in surfaces.items():
             self.automaton.add_word(surface, (surface, tuple(keys)))
@@ -127,7 +194,7 @@ class Gazetteer:
         return {"rows": self.units._rows, "automaton": self.automaton}
 
     def __setstate__(self, state: dict) -> None:
-        self.units = UnitTable(state["rows"], villages=lambda: {})
+        self.units = UnitTable(state["rows"], villages=VillageRows)
         self.automaton = state["automaton"]
         self.surfaces = SurfaceView(self.automaton)
 
@@ -212,7 +279,7 @@ def _fingerprint(root: Path) -> str:
 _LOADED: dict[Path, Gazetteer] = {}
 
 
-def _read_pickle(path: Path) -> dict:
+def _read_pickle(path: Path) -> object:
     with open(path, "rb") as f:
         return pickle.load(f)
 
@@ -224,12 +291,15 @@ def _write_pickle(path: Path, obj: object) -> None:
     os.replace(tmp, path)
 
 
-def _village_rows(path: Path, root: Path) -> dict:
+def _village_rows(path: Path, root: Path) -> VillageRows:
     """The village rows from their cache file, or rebuilt from the TSV files if it has gone."""
     try:
-        return _read_pickle(path)
-    except (OSError, pickle.UnpicklingError, EOFError):
-        return _build(root).units._village_rows()
+        rows = _read_pickle(path)
+        if isinstance(rows, VillageRows):
+            return rows
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    return _build(root).units._village_rows()
 
 
 def load_gazetteer(root: Path | None = None) -> Gazetteer:

@@ -12,8 +12,8 @@ depend on the engine or the number of workers.
   the extractor is loaded in the parent first and the workers inherit it:
   they start at once and share its ~550 MB of pages instead of each holding a
   copy (`gc.freeze()` keeps the garbage collector from writing to, and so copying,
-  them; reference counts still copy the pages of the gazetteer rows a worker
-  reads, so the sharing wears off slowly). A worker dies with its parent
+  them; the gazetteer's village rows are packed arrays, so reading them writes no
+  reference counts into shared pages either). A worker dies with its parent
   (PR_SET_PDEATHSIG), so a killed ingest leaves no orphan holding memory or the
   dataset's lock. A pool broken by a dead worker is replaced and its tasks rerun once.
 - `DaskEngine`: a `dask.distributed` cluster, given by its scheduler address or
