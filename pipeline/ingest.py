@@ -483,6 +483,13 @@ def _run(
             try:
                 part: Part | None = head.future.result()
                 failure = None
+            except runner.retry_alone as err:
+                if head.attempts >= 2:
+                    part, failure = None, _describe(err)
+                else:  # its worker died under another task: once more, alone
+                    head.future = submit(head.task)
+                    head.attempts += 1
+                    continue
             except runner.retryable:
                 if head.attempts >= 2:
                     part, failure = None, "worker process died twice on this source"

@@ -115,6 +115,7 @@ class InlineEngine:
 
     slots = 1
     retryable: tuple[type[BaseException], ...] = ()
+    retry_alone: tuple[type[BaseException], ...] = ()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
         fut: cf.Future = cf.Future()
@@ -135,6 +136,7 @@ class ProcessEngine:
     """A pool of `workers` processes on this machine, started on the first task."""
 
     retryable: tuple[type[BaseException], ...] = (BrokenProcessPool,)
+    retry_alone: tuple[type[BaseException], ...] = ()
 
     def __init__(self, workers: int, lock_path: str | None = None, in_flight: int = 2) -> None:
         self.workers = max(1, workers)
@@ -196,12 +198,16 @@ class DaskEngine:
     """Run tasks on a `dask.distributed` cluster: at `scheduler` (tcp://HOST:PORT), or a LocalCluster of `workers`."""
 
     retryable: tuple[type[BaseException], ...] = ()  # Dask retries tasks of dead workers itself
+    # …but gives up on every task that was on a worker when it died often enough, the innocent
+    # ones beside the task that kills it too: such a task is tried once more, on its own.
+    retry_alone: tuple[type[BaseException], ...] = ()
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None, client: Any = None, in_flight: int = 2) -> None:
         try:
-            from distributed import Client, LocalCluster
+            from distributed import Client, KilledWorker, LocalCluster
         except ImportError as err:
             raise RuntimeError("the Dask engine needs dask.distributed: pip install 'zhnews[dask]'") from err
+        self.retry_alone = (KilledWorker,)
         self.cluster = None
         if client is not None:
             self.client = client
