@@ -31,8 +31,8 @@ TOKEN = regex.compile(
 SKIPPED = frozenset("head script style noscript template nav footer aside form button select textarea iframe svg canvas".split())
 # Elements kept out by their class or id: navigation, footers, share bars, sidebars.
 BOILERPLATE_ATTR = regex.compile(
-    r"""(?:class|id)\s*=\s*["']?[^"'>]*?\b(?:nav|navbar|menu|footer|breadcrumbs?|crumbs?|copyright|share|sidebar|"""
-    r"""comments?|advert|ads)\b""",
+    r"""(?:class|id)\s*=\s*["']?[^"'>]*?\b(?:nav|navbar|menu|footer|foot|bottom|breadcrumbs?|crumbs?|position|"""
+    r"""copyright|share|sidebar|toolbar|friendlinks?|comments?|advert|ads)\b""",
     regex.IGNORECASE,
 )
 # Elements that end a line of text.
