@@ -185,10 +185,13 @@ def attribute(
     places = [e for e in entities if e.type == "PLACE" and e.name]
     # A place inside an organisation's name (`赣州百草健康管理有限公司`) says where the
     # organisation is registered, not what a figure is about.
-    admin = [p for p in places if p.level in LEVEL_RANK and not ORGANISATION_AFTER.match(text, p.end)]
+    admin, organisations = [], []
+    for p in places:
+        if p.level in LEVEL_RANK:
+            (organisations if ORGANISATION_AFTER.match(text, p.end) else admin).append(p)
     listed = _listed(text, admin)
     # …but when its sentence names no other place, the figure is the organisation's (`华能大庆热电公司…新增23部`).
-    organisations = sorted((p for p in places if p.level in LEVEL_RANK and p not in admin), key=lambda p: p.start)
+    organisations.sort(key=lambda p: p.start)
     organisation_starts = [p.start for p in organisations]
     dates = [e for e in entities if e.type == "DATE" and (e.date_start or e.date_end) and not _is_comparison(e, text)]
     dates += plan_periods(text)
@@ -199,7 +202,8 @@ def attribute(
         g = figure_at.get(d.end) or (figure_at.get(d.end + 1) if text[d.end : d.end + 1] == "的" else None)
         if g is not None:
             bound[id(g)] = d
-    dates = [d for d in dates if not any(b is d for b in bound.values())]
+    bound_ids = {id(d) for d in bound.values()}
+    dates = [d for d in dates if id(d) not in bound_ids]
     programmes = [e for e in entities if e.type == "PROGRAMME"]
     subject = _subject(admin)
     governing = governing_period(text, dates)
