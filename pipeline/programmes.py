@@ -27,6 +27,10 @@ NUMERAL_FORMULA = regex.compile(r"^[一二三四五六七八九十两百千万]+
 # Five-year plans are programmes of kind document, quoted or not (docs/ANNOTATION.md): `“十四五”`, `十四五规划`.
 FIVE_YEAR_PLAN = regex.compile(r"十[一二三四五六七八九]五(?:规划)?")
 UNQUOTED_PLAN = regex.compile(r"(?<![“‘\"])十[一二三四五六七八九]五(?:规划)?(?![”’\"])")
+# A quoted “X+Y” working model is a programme of kind model by its form (docs/ANNOTATION.md: `“5G+智慧港口”`).
+PLUS_MODEL = regex.compile(r"^[^+＋]*\p{Han}[^+＋]*(?:[+＋][^+＋]*\p{Han}[^+＋]*)+$")
+# …unless it only says how something is held (`以“线上+线下”的方式`, `“现场+视频”形式`).
+FORMAT_AFTER = regex.compile(r"^的?(?:方式|形式)")
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
 LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
 # The heads of an unquoted full name (`…专项行动`), not inside a quote, and the Han run that reaches one.
@@ -97,6 +101,8 @@ class ProgrammeFinder:
             return self.heads[m.group("h")] if m and m.group("h") not in self.weak_heads else None
         if m:
             return self.heads[m.group("h")]
+        if PLUS_MODEL.match(c.name) and not FORMAT_AFTER.match(after):
+            return "model"
         m = self.head_end.search(c.name)
         if m and len(c.name) > len(m.group("h")) + 1:
             return self.heads[m.group("h")]
