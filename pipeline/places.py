@@ -178,13 +178,16 @@ class PlaceFinder:
             if level == "township":
                 queue.append(ent)
         # Named once in its chain, the unit is the same place where the article names it alone again.
-        for ent in list(extra):
-            for m in regex.finditer(regex.escape(ent.text), text):
-                if len(ent.text) >= 3 and not any(a < m.end() and m.start() < b for a, b in taken):
-                    again = Entity("PLACE", ent.text, m.start(), m.end(), name=ent.name, level=ent.level, parent=ent.parent)
+        for ent in [e for e in extra if len(e.text) >= 3]:
+            s = text.find(ent.text)
+            while s >= 0:
+                e = s + len(ent.text)
+                if not any(a < e and s < b for a, b in taken):
+                    again = Entity("PLACE", ent.text, s, e, name=ent.name, level=ent.level, parent=ent.parent)
                     again.ancestors = ent.ancestors
                     extra.append(again)
-                    taken.append(m.span())
+                    taken.append((s, e))
+                s = text.find(ent.text, e)
         return extra
 
     def _free(self, m: regex.Match[str] | None, taken: list[tuple[int, int]]) -> bool:
