@@ -2,13 +2,19 @@
 
 Builds the dataset from real extractions: ingests the first N news items of
 `../shared/data/news/xwlb.jsonl` (or the bundled corpus when that file is
-absent), then repeats the figure rows (new ids, shifted publication years) into
-part files until the figures table holds `--rows` rows, and times the queries a
-researcher runs first: in process, through the SQL the CLI builds
-(`pipeline.cli.figures_query`, `totals_query`), and as whole `zhnews query`
-commands (a new Python process each: start-up, place lookup, DuckDB, output).
+absent), then copies its rows until the figures table holds `--rows` rows, and
+times the queries a researcher runs first: in process, through the SQL the CLI
+builds (`pipeline.cli.figures_query`, `pipeline.cli.totals`), and as whole
+`zhnews query` commands (a new Python process each: start-up, place lookup,
+DuckDB, output).
 
-Usage: python benchmarks/query_speed.py [--rows 1000000] [--items 2000] [--keep DIR | --dataset DIR]
+Each copy stands for another source of the same size: its figures, entities and
+articles get new ids, and its dates move to one of `--periods` consecutive spans
+as long as the ingested items' span (copy k to span k mod N), as in a dataset
+that daily ingests from several publishers filled over a few years. With
+`--periods 1` every copy keeps the original dates.
+
+Usage: python benchmarks/query_speed.py [--rows 1000000] [--items 2000] [--periods 15] [--keep DIR | --dataset DIR]
 """
 
 from __future__ import annotations
@@ -31,8 +37,27 @@ ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "data" / "news" / "xwlb.jsonl"
 
 
-def build(out: Path, rows: int, items: int) -> int:
-    """Ingest real text, then replicate its figures into `rows` rows; returns the row count."""
+COPIED = ("articles", "entities", "figures")
+ID_COLUMNS = ("article_id", "entity_id", "figure_id")
+DATE_COLUMNS = ("published", "period_start", "period_end", "date_start", "date_end")
+
+
+def _shifted(table: pa.Table, suffix: str, days: int) -> pa.Table:
+    """A copy of a table with `suffix` added to its ids and its dates moved `days` later."""
+    for name in table.column_names:
+        i = table.schema.get_field_index(name)
+        if name in ID_COLUMNS:
+            column = pc.binary_join_element_wise(table[name], pa.array([suffix] * table.num_rows), "")
+        elif name in DATE_COLUMNS and days:
+            column = pc.add(table[name].cast(pa.int32()), pa.scalar(days, pa.int32())).cast(pa.date32())
+        else:
+            continue
+        table = table.set_column(i, name, column)
+    return table
+
+
+def build(out: Path, rows: int, items: int, periods: int) -> int:
+    """Ingest real text, then copy its rows until figures holds `rows` rows; returns the row count."""
     src = out.parent / "src"
     src.mkdir(parents=True, exist_ok=True)
     if NEWS.exists():
@@ -48,19 +73,22 @@ def build(out: Path, rows: int, items: int) -> int:
         source = str(ROOT / "corpus")
     subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", source, "--out", str(out), "-q"], cwd=ROOT, check=False)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    figures = pa.concat_tables([pq.read_table(out / e["parts"]["figures"]) for e in manifest["sources"].values()])
-    base = figures.num_rows
+    entry = next(iter(manifest["sources"].values()))
+    tables = {t: pq.read_table(out / entry["parts"][t]) for t in COPIED}
+    base = tables["figures"].num_rows
     if base == 0:
         raise SystemExit("no figures extracted: nothing to replicate")
+    published = tables["articles"]["published"]
+    span = (pc.max(published).as_py() - pc.min(published).as_py()).days + 1
     copies, total = 0, base
-    entry = next(iter(manifest["sources"].values()))
     while total < rows:
         copies += 1
-        ids = pc.binary_join_element_wise(figures["figure_id"], pa.array([f"#{copies}"] * base), "")
-        copy = figures.set_column(figures.schema.get_field_index("figure_id"), "figure_id", ids)
-        name = f"parts/figures/replica-{copies:05d}.parquet"
-        pq.write_table(copy, out / name, compression="zstd")
-        manifest["sources"][f"replica-{copies:05d}"] = {**entry, "path": f"replica {copies}", "parts": {"figures": name}}
+        parts = {}
+        for name, table in tables.items():
+            copy = _shifted(table, f"#{copies}", (copies % periods) * span)
+            parts[name] = f"parts/{name}/replica-{copies:05d}.parquet"
+            pq.write_table(copy, out / parts[name], compression="zstd")
+        manifest["sources"][f"replica-{copies:05d}"] = {**entry, "path": f"replica {copies}", "parts": parts}
         total += base
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     return total
@@ -72,6 +100,8 @@ QUERIES = {
     "figures": ("figures", {}),
     "totals --within 北京市": ("totals", {"within": "北京市"}),
     "totals --level province": ("totals", {"level": "province"}),
+    "places --level county": ("places", {"level": "county"}),
+    "programmes": ("programmes", {}),
 }
 
 
@@ -93,20 +123,21 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--items", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--periods", type=int, default=15, help="spans the copies' dates are spread over (1: keep the dates)")
     ap.add_argument("--dataset", type=Path, help="Time an existing dataset instead of building one (e.g. one kept by --keep).")
     ap.add_argument("--keep", type=Path, help="Build the dataset in this directory and leave it there.")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from datetime import date
 
-    from pipeline.cli import figures_query, totals_query
+    from pipeline.cli import figures_query, totals
     from pipeline.dataset import Dataset
 
     with tempfile.TemporaryDirectory() as tmp:
         out = args.dataset or args.keep or Path(tmp) / "dataset"
         if not args.dataset:
             t0 = time.perf_counter()
-            total = build(out, args.rows, args.items)
+            total = build(out, args.rows, args.items, args.periods)
             print(f"dataset: {total:,} figure rows, built in {time.perf_counter() - t0:.1f} s")
         print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -126,11 +157,15 @@ def main() -> int:
         print(f"{'':<44}{'median s':>10}{'max s':>10}{'median s':>10}{'max s':>10}")
         for label, (kind, options) in QUERIES.items():
             typed = {k: date.fromisoformat(v) if k == "since" else v for k, v in options.items()}
-            build_sql = figures_query if kind == "figures" else totals_query
-            inproc = _timed(lambda: ds.relation(*build_sql(**typed)), args.repeat)  # noqa: B023 - run at once
+            if kind == "figures":
+                inproc = "{:>10.3f}{:>10.3f}".format(*_timed(lambda: ds.relation(*figures_query(**typed)), args.repeat))  # noqa: B023
+            elif kind == "totals":
+                inproc = "{:>10.3f}{:>10.3f}".format(*_timed(lambda: totals(ds, **typed), args.repeat))  # noqa: B023
+            else:
+                inproc = f"{'-':>10}{'-':>10}"
             argv = ["-m", "pipeline.cli", *_argv(kind, options), "--dataset", str(out), "--format", "csv"]
-            whole = _timed(lambda: cli(*argv), args.repeat)  # noqa: B023
-            print(f"{label:<44}{inproc[0]:>10.3f}{inproc[1]:>10.3f}{whole[0]:>10.3f}{whole[1]:>10.3f}")
+            whole = _timed(lambda: cli(*argv), args.repeat)  # noqa: B023 - run at once
+            print(f"{label:<44}{inproc}{whole[0]:>10.3f}{whole[1]:>10.3f}")
         print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 

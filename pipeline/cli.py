@@ -9,7 +9,6 @@ written (disk full…) and was left as it was.
 from __future__ import annotations
 
 import json
-import mmap
 import sys
 from datetime import date
 from pathlib import Path
@@ -342,8 +341,9 @@ def sql(query: str, dataset: Path, fmt: str | None) -> None:
     The dataset is opened read-only: the query can read the dataset's own files
     and nothing else, and cannot write anywhere.
     """
-    import duckdb
+    from .dataset import duckdb_engine
 
+    duckdb = duckdb_engine()
     ds = _open(dataset)
     try:
         columns, rows = ds.relation(query)
@@ -356,93 +356,15 @@ def sql(query: str, dataset: Path, fmt: str | None) -> None:
     _emit(columns, rows, fmt)
 
 
-def _tsv_rows_holding(data: bytes | mmap.mmap, needle: str) -> list[dict[str, str]]:
-    """The rows of a TSV file's bytes (pipeline.gazetteer's format) whose line contains `needle`, in file order."""
-    header_at = 0
-    while header_at < len(data) and data[header_at : header_at + 1] in (b"#", b"\n"):
-        header_at = data.find(b"\n", header_at) + 1 or len(data)
-    header_end = data.find(b"\n", header_at) % (len(data) + 1)
-    header = data[header_at:header_end].decode("utf-8").split("\t")
-    rows, pos, key = [], header_end + 1, needle.encode("utf-8")
-    while (hit := data.find(key, pos)) >= 0:
-        start, end = data.rfind(b"\n", 0, hit) + 1, data.find(b"\n", hit) % (len(data) + 1)
-        line, pos = data[start:end].decode("utf-8").rstrip("\r"), end + 1
-        if line and not line.startswith("#"):
-            cells = line.split("\t")
-            rows.append(dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False)))
-    return rows
-
-
-def _place_units(name: str, root: Path) -> list[tuple[str, str]]:
-    """(level, code) of every unit that `name` names in the gazetteer files under `root`, in the gazetteer's order.
-
-    The same answer as `load_gazetteer(root).surfaces[name]` (tests/test_query_within.py checks it),
-    read from only the lines of divisions.tsv that hold the name and from the small hand-kept
-    files: loading the whole index takes half a second, more than the query it serves.
-    """
-    if len(name) < 2:  # the gazetteer has no surface forms shorter than two characters
-        return []
-    div = root / "divisions.tsv"
-    if not div.exists() or div.stat().st_size == 0:
-        return _units_named(name, b"", root)
-    with open(div, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:  # 31 MB, not copied
-        return _units_named(name, data, root)
-
-
-def _units_named(name: str, data: bytes | mmap.mmap, root: Path) -> list[tuple[str, str]]:
-    """`_place_units` over the bytes of divisions.tsv: its rows are keyed by code, hand-kept rows by code or level:name."""
-    from .gazetteer import HAND_FILES, _read_tsv
-
-    divisions: dict[str, tuple[str, str] | None] = {}
-
-    def division(code: str) -> tuple[str, str] | None:
-        """The division keyed `code`, or None."""
-        if code not in divisions:
-            row = next((r for r in _tsv_rows_holding(data, code) if r.get("code") == code), None)
-            divisions[code] = (row["level"], code) if row else None
-        return divisions[code]
-
-    def hand_key(r: dict[str, str]) -> str:
-        code = (r.get("code") or "").strip()
-        return code if code and division(code) else f"{r['level']}:{r['name']}"
-
-    named = [
-        r for r in _tsv_rows_holding(data, name) if r["name"] == name or name in filter(None, r.get("aliases", "").split("|"))
-    ]
-    keys = [r["code"] for r in named]
-    units: dict[str, tuple[str, str] | None] = {r["code"]: (r["level"], r["code"]) for r in named}  # codes are unique
-    divisions.update(units)
-    hand = [r for f in HAND_FILES if (root / f).exists() for r in _read_tsv(root / f)]
-    for i, r in enumerate(hand):
-        aliases = [a.strip() for a in filter(None, (r.get("aliases") or "").split("|"))]
-        if r["name"] != name and name not in aliases:
-            continue
-        key = hand_key(r)
-        if key not in units and ":" in key:  # a hand-kept unit: the first row with its level:name key defines it
-            first = next(h for h in hand[: i + 1] if f"{h['level']}:{h['name']}" == key and hand_key(h) == key)
-            units[key] = (first["level"], (first.get("code") or "").strip())
-        elif key not in units:  # a division named by a hand-kept row
-            units[key] = division(key)
-        keys.append(key)
-    return [u for k in dict.fromkeys(keys) if (u := units[k])]
-
-
-def _codes_within(name: str) -> list[str]:
-    """Division codes of the units a name may mean (`赣州市`, `赣州`, `章贡区`); a village only when nothing else."""
-    from .rules import RULES_DIR
-
-    units = [(level, code) for level, code in _place_units(name, RULES_DIR / "places") if code]
-    non_village = [u for u in units if u[0] != "village"]
-    return [code for _, code in (non_village or units)]
-
-
 def _within_clause(name: str) -> tuple[str, list]:
     """SQL for "figures of this place or any place under it", with its bound parameters.
 
     One IN and one list_has_any for all the units the name may mean, not a pair of tests per
     unit: a name many villages share (`新村`, 300 codes) stays one pass over the rows.
     """
-    codes = _codes_within(name)
+    from .place_lookup import codes_within
+
+    codes = codes_within(name)
     if not codes:
         raise click.UsageError(f"--within {name!r}: no such place in the gazetteer")
     if len(codes) == 1:  # list_contains is a little cheaper than list_has_any
@@ -598,12 +520,24 @@ LEVEL_DIGITS = {"province": 2, "city": 4, "county": 6, "township": 9}
 @FORMAT_OPTION
 def query_totals(dataset: Path, within: str | None, level: str, unit: str | None, limit: int, fmt: str | None) -> None:
     """Count and sum of figures by place (rolled up the hierarchy to --level), year and unit."""
-    ds = _open(dataset)
-    _emit(*ds.relation(*totals_query(within, level, unit, limit)), fmt)
+    _emit(*totals(_open(dataset), within, level, unit, limit), fmt)
+
+
+def totals(ds, within: str | None = None, level: str = "county", unit: str | None = None, limit: int = 200):  # noqa: ANN001, ANN201
+    """The rows of `zhnews query totals` (benchmarks/query_speed.py times the same): the SQL, then each code's name.
+
+    Names come from the gazetteer's file (pipeline.place_lookup), not from a join with the
+    places view, which would group every PLACE mention of the dataset to name a few hundred rows.
+    """
+    from .place_lookup import names_of_codes
+
+    columns, rows = ds.relation(*totals_query(within, level, unit, limit))
+    names = names_of_codes(r[0] for r in rows)
+    return ["place", *columns], [(names.get(r[0], r[0]), *r) for r in rows]
 
 
 def totals_query(within: str | None = None, level: str = "county", unit: str | None = None, limit: int = 200) -> tuple[str, list]:
-    """The SQL of `zhnews query totals` and its parameters (benchmarks/query_speed.py times the same)."""
+    """The SQL of `zhnews query totals` and its parameters: rows keyed by division code, in code order."""
     n = LEVEL_DIGITS[level]
     where, params = ["f.place_code IS NOT NULL", "length(f.place_code) = 12"], []
     if within:
@@ -618,9 +552,8 @@ def totals_query(within: str | None = None, level: str = "county", unit: str | N
         f"WITH rolled AS (SELECT rpad(left(f.place_code, {n}), 12, '0') AS code, "
         "year(coalesce(f.period_end, f.published)) AS year, f.unit, f.value FROM figures f "
         f"WHERE {' AND '.join(where)} AND f.place_code NOT LIKE '%' || repeat('0', 12 - {n}) || '_%') "
-        "SELECT coalesce(p.name, r.code) AS place, r.code, r.year, r.unit, count(*) AS figures, sum(r.value) AS total "
-        "FROM rolled r LEFT JOIN (SELECT code, any_value(name) AS name FROM places GROUP BY code) p USING (code) "
-        "GROUP BY ALL ORDER BY place, year, unit LIMIT ?"
+        "SELECT code, year, unit, count(*) AS figures, sum(value) AS total "
+        "FROM rolled GROUP BY ALL ORDER BY code, year, unit LIMIT ?"
     )
     return q, params
 

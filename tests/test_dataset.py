@@ -98,6 +98,28 @@ def test_query_within_a_city_lists_its_money_figures(corpus_dataset):
     assert int(df.loc[df["text"] == "214.46亿元", "value"].iloc[0]) == 21446000000
 
 
+def test_totals_roll_figures_up_to_counties_with_their_gazetteer_names(corpus_dataset):
+    r = _run("query", "totals", "--dataset", str(corpus_dataset), "--within", "赣州市", "--unit", "元", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    by_code = {}
+    for row in rows:
+        assert row["code"].startswith("3607") and row["code"].endswith("000000")  # Ganzhou's counties only
+        by_code.setdefault(row["code"], row["place"])
+    assert by_code["360702000000"] == "章贡区"
+    assert [(row["code"], row["year"]) for row in rows] == sorted((row["code"], row["year"]) for row in rows)
+    # Each county's count is the number of its figures and of those of every place under it.
+    ds = Dataset(corpus_dataset)
+    expected = ds.sql(
+        "SELECT left(place_code, 6) || '000000' AS code, count(*) AS n FROM figures WHERE unit = '元' "
+        "AND left(place_code, 4) = '3607' AND substr(place_code, 5, 2) <> '00' GROUP BY ALL"
+    )
+    got = {}
+    for row in rows:
+        got[row["code"]] = got.get(row["code"], 0) + row["figures"]
+    assert got == dict(zip(expected["code"], expected["n"], strict=True))
+
+
 def test_sql_cannot_touch_files_outside_the_dataset(corpus_dataset, tmp_path):
     target = tmp_path / "stolen.csv"
     for q in (

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from pipeline.cli import _codes_within, _place_units
 from pipeline.dataset import TABLES
 from pipeline.gazetteer import HAND_FILES, _read_tsv, is_village, load_gazetteer
+from pipeline.place_lookup import codes_within, names_of_codes, place_units
 from pipeline.records import SCHEMAS
 from pipeline.rules import RULES_DIR
 
@@ -59,17 +59,26 @@ def _sample_names(gaz) -> list[str]:  # noqa: ANN001
 
 def test_lookup_gives_the_place_index_answer(gazetteer):
     for name in _sample_names(gazetteer):
-        assert _place_units(name, PLACES) == _index_answer(gazetteer, name), name
+        assert place_units(name, PLACES) == _index_answer(gazetteer, name), name
 
 
 def test_within_prefers_divisions_above_village_level():
-    assert _codes_within("赣州") == ["360700000000"]
-    assert _codes_within("章贡区") == ["360702000000"]
-    assert sorted(_codes_within("朝阳区")) == ["110105000000", "220104000000"]  # Beijing's and Changchun's
-    assert _codes_within("不存在的地方") == []
+    assert codes_within("赣州") == ["360700000000"]
+    assert codes_within("章贡区") == ["360702000000"]
+    assert sorted(codes_within("朝阳区")) == ["110105000000", "220104000000"]  # Beijing's and Changchun's
+    assert codes_within("不存在的地方") == []
     # A name only villages bear means those villages.
-    villages = _codes_within("新村")
+    villages = codes_within("新村")
     assert len(villages) > 100 and all(not c.endswith("000") for c in villages)
+
+
+def test_names_of_codes_are_the_index_names(gazetteer):
+    """Binary search in divisions.tsv finds every level's canonical name, and nothing for unknown codes."""
+    rng = random.Random(11)
+    codes = [u.code for u in rng.sample(list(gazetteer.units.values()), 200) if u.code and len(u.code) == 12]
+    codes += ["110000000000", "360702000000", "659012505000"]  # the first row, a county, the last row
+    names = names_of_codes([*codes, "999999999999", "000000000000"], PLACES)
+    assert names == {c: gazetteer.units[c].name for c in codes}
 
 
 def test_query_tables_are_the_schema_tables():
