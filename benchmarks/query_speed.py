@@ -12,7 +12,9 @@ Each copy stands for another source of the same size: its figures, entities and
 articles get new ids, and its dates move to one of `--periods` consecutive spans
 as long as the ingested items' span (copy k to span k mod N), as in a dataset
 that daily ingests from several publishers filled over a few years. With
-`--periods 1` every copy keeps the original dates.
+`--periods 1` every copy keeps the original dates. The copies' part files are
+then merged into segments, as `zhnews ingest` does past 64 small files
+(`--no-compact` leaves them).
 
 Usage: python benchmarks/query_speed.py [--rows 1000000] [--items 2000] [--periods 15] [--keep DIR | --dataset DIR]
 """
@@ -56,7 +58,7 @@ def _shifted(table: pa.Table, suffix: str, days: int) -> pa.Table:
     return table
 
 
-def build(out: Path, rows: int, items: int, periods: int) -> int:
+def build(out: Path, rows: int, items: int, periods: int, compact: bool) -> int:
     """Ingest real text, then copy its rows until figures holds `rows` rows; returns the row count."""
     src = out.parent / "src"
     src.mkdir(parents=True, exist_ok=True)
@@ -91,6 +93,10 @@ def build(out: Path, rows: int, items: int, periods: int) -> int:
         manifest["sources"][f"replica-{copies:05d}"] = {**entry, "path": f"replica {copies}", "parts": parts}
         total += base
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    if compact:  # what `zhnews ingest` does once a table has more than 64 small part files
+        from pipeline.compact import compact as merge
+
+        print(merge(out).line())
     return total
 
 
@@ -124,6 +130,9 @@ def main() -> int:
     ap.add_argument("--items", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--periods", type=int, default=15, help="spans the copies' dates are spread over (1: keep the dates)")
+    ap.add_argument(
+        "--no-compact", action="store_true", help="leave the copies' part files as they are (ingest would merge them)"
+    )
     ap.add_argument("--dataset", type=Path, help="Time an existing dataset instead of building one (e.g. one kept by --keep).")
     ap.add_argument("--keep", type=Path, help="Build the dataset in this directory and leave it there.")
     args = ap.parse_args()
@@ -137,7 +146,7 @@ def main() -> int:
         out = args.dataset or args.keep or Path(tmp) / "dataset"
         if not args.dataset:
             t0 = time.perf_counter()
-            total = build(out, args.rows, args.items, args.periods)
+            total = build(out, args.rows, args.items, args.periods, not args.no_compact)
             print(f"dataset: {total:,} figure rows, built in {time.perf_counter() - t0:.1f} s")
         print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -136,8 +136,44 @@ def ingest(
             raise
         raise click.UsageError(str(err)) from err
     _summary_lines(summary, out)
+    _compact_if_many(out, quiet)
     if summary.errors:
         sys.exit(EXIT_INPUT_ERRORS)
+
+
+def _compact_if_many(out: Path, quiet: bool) -> None:
+    """Merge small part files once a table has many (pipeline/compact.py): each costs every query a file open."""
+    from .compact import compact, needs_compaction
+    from .dataset import DatasetLocked
+
+    if not (out / "manifest.json").exists() or not needs_compaction(out):
+        return
+    try:
+        done = compact(out)
+    except DatasetLocked:  # another ingest began meanwhile: it will compact when it ends
+        return
+    if not quiet:
+        click.echo(f"zhnews: {done.line()}", err=True)
+
+
+@main.command("compact")
+@click.argument("dataset", default="outputs/dataset", type=click.Path(path_type=Path))
+def compact_cmd(dataset: Path) -> None:
+    """Merge DATASET's small part files into segments, so that queries open few files (ingest does it past 64)."""
+    from .compact import compact
+    from .dataset import DatasetError, DatasetLocked, Manifest
+
+    if not (dataset / "manifest.json").exists():
+        raise click.UsageError(f"{dataset}: no dataset here (no manifest.json)")
+    try:
+        Manifest.load(dataset)
+        done = compact(dataset)
+    except DatasetLocked as err:
+        click.echo(f"zhnews: {err}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except DatasetError as err:
+        raise click.UsageError(str(err)) from err
+    click.echo(done.line())
 
 
 @main.command()
@@ -155,6 +191,7 @@ def reextract(dataset: Path) -> None:
     except DatasetError as err:
         raise click.UsageError(str(err)) from err
     _summary_lines(summary, dataset)
+    _compact_if_many(dataset, quiet=False)
 
 
 @main.command("clean")

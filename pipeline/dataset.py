@@ -4,6 +4,7 @@ Layout of a dataset directory:
 
     manifest.json             which part files make up each table, per source (the commit point)
     parts/<table>/<source_id>-<sha>.parquet
+    parts/<table>/segment-<digest>.parquet   many sources' rows, merged by pipeline/compact.py
     .lock                     held by the one ingest that may write
 
 Why this scheme: a new source only adds files, so nothing already stored is
@@ -106,7 +107,8 @@ class Manifest:
         return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     def files(self, table: str) -> list[str]:
-        return [e.parts[table] for _, e in sorted(self.sources.items()) if table in e.parts]
+        """The table's part files, each once (a compacted segment holds the rows of many sources)."""
+        return list(dict.fromkeys(e.parts[table] for _, e in sorted(self.sources.items()) if table in e.parts))
 
 
 @contextmanager
@@ -167,7 +169,16 @@ class Writer:
         if not self.staged:
             self._collect_garbage(self.manifest)
             return False
-        new = Manifest({**self.manifest.sources, **self.staged})
+        from .compact import without_sources
+
+        # Segments (pipeline/compact.py) the replaced sources share with others are rewritten without their rows.
+        kept = without_sources(self.root, self.manifest.sources, set(self.staged))
+        self.publish(Manifest({**kept, **self.staged}))
+        self.staged = {}
+        return True
+
+    def publish(self, new: Manifest) -> None:
+        """Make `new` the dataset's manifest with one atomic rename, then remove the files it no longer names."""
         tmp = self.root / f".{MANIFEST}.tmp{os.getpid()}"
         tmp.write_text(new.dump(), encoding="utf-8")
         with builtins.open(tmp, "rb") as f:
@@ -179,9 +190,7 @@ class Writer:
         finally:
             os.close(dir_fd)
         self.manifest = new
-        self.staged = {}
         self._collect_garbage(new)
-        return True
 
     def _collect_garbage(self, manifest: Manifest) -> None:
         """Remove part files no manifest names: replaced versions and leftovers of killed runs."""
@@ -214,8 +223,9 @@ class Dataset:
         self.manifest = Manifest.load(self.root)
         self.con = duckdb.connect(":memory:")
         files: list[str] = []
+        base = self.root.resolve()  # once: resolving each of thousands of part paths costs a syscall each
         for table in TABLES:
-            paths = [str((self.root / p).resolve()) for p in self.manifest.files(table)]
+            paths = [str(base / p) for p in self.manifest.files(table)]
             files += paths
             if paths:
                 self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({paths!r})")
