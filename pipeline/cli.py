@@ -586,11 +586,11 @@ def totals_query(within: str | None = None, level: str = "county", unit: str | N
         params.append(unit)
     params.append(limit)
     q = (
-        f"WITH rolled AS (SELECT rpad(left(f.place_code, {n}), 12, '0') AS code, "
+        f"WITH rolled AS (SELECT left(f.place_code, {n}) AS prefix, "
         "year(coalesce(f.period_end, f.published)) AS year, f.unit, f.value FROM figures f "
         f"WHERE {' AND '.join(where)} AND f.place_code NOT LIKE '%' || repeat('0', 12 - {n}) || '_%') "
-        "SELECT code, year, unit, count(*) AS figures, sum(value) AS total "
-        "FROM rolled GROUP BY ALL ORDER BY code, year, unit LIMIT ?"
+        "SELECT rpad(prefix, 12, '0') AS code, year, unit, count(*) AS figures, sum(value) AS total "
+        "FROM rolled GROUP BY prefix, year, unit ORDER BY code, year, unit LIMIT ?"  # padded after grouping: shorter keys
     )
     return q, params
 

@@ -33,6 +33,7 @@ SEGMENT_BYTES = 64 << 20  # a segment grows to about this size on disk
 SMALL_BYTES = SEGMENT_BYTES // 4  # files below this are merged
 ROW_GROUP_ROWS = 16_384  # rows per row group in a segment: fine enough for statistics to skip
 AUTO_SMALL_FILES = 64  # ingest compacts when a table has more small files than this
+CLUSTER = {"entities": "type"}  # row groups of one value of this column each (the views filter on it)
 
 
 @dataclass
@@ -105,7 +106,9 @@ def without_sources(root: Path, sources: dict[str, SourceEntry], replaced: set[s
 def write_segment(root: Path, table: str, files: list[str], keep: set[str] | None = None) -> str:
     """Write the rows of `files` (only those of the `keep` sources, if given) as one segment; returns its name.
 
-    Rows stream through in bounded batches, so memory does not grow with the segment.
+    Rows stream through in bounded batches, so memory does not grow with the segment. Rows of a
+    table in CLUSTER are gathered by that column's value into their own row groups, whose
+    statistics then let a filter on it (`type = 'PROGRAMME'`) skip the others.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -119,33 +122,59 @@ def write_segment(root: Path, table: str, files: list[str], keep: set[str] | Non
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
     schema = SCHEMAS[table]
     kept = pa.array(sorted(keep or ()), pa.string())
-    buffered: list[pa.RecordBatch] = []
-    rows, written = 0, False
+    column = CLUSTER.get(table)
+    buffered: dict[str, list[pa.RecordBatch]] = {}  # cluster value → batches of its rows
+    rows: dict[str, int] = {}
+    written = False
     with pq.ParquetWriter(tmp, schema, compression="zstd") as out:
 
-        def flush() -> None:
-            out.write_table(
-                pa.Table.from_batches(buffered, schema=buffered[0].schema).cast(schema), row_group_size=ROW_GROUP_ROWS
-            )
+        def flush(value: str) -> None:
+            out.write_table(pa.Table.from_batches(buffered.pop(value), schema=schema), row_group_size=ROW_GROUP_ROWS)
+            rows.pop(value)
 
         for f in files:
             for batch in pq.ParquetFile(root / f).iter_batches(batch_size=ROW_GROUP_ROWS):
                 if keep is not None:
                     batch = batch.filter(pc.is_in(batch["source_id"], kept))
-                if batch.num_rows:
-                    buffered.append(batch)
-                    rows += batch.num_rows
-                if rows >= ROW_GROUP_ROWS:
-                    flush()
-                    buffered, rows, written = [], 0, True
-        if buffered:
-            flush()
-        elif not written:  # no row at all: an empty file, as ingest writes for an empty table
+                batch = _conform(batch, schema)
+                for value, part in _clustered(batch, column):
+                    buffered.setdefault(value, []).append(part)
+                    rows[value] = rows.get(value, 0) + part.num_rows
+                    if rows[value] >= ROW_GROUP_ROWS:
+                        flush(value)
+                        written = True
+        for value in sorted(buffered):
+            flush(value)
+            written = True
+        if not written:  # no row at all: an empty file, as ingest writes for an empty table
             out.write_table(pa.Table.from_pylist([], schema=schema))
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, target)
     return name
+
+
+def _clustered(batch, column: str | None):  # noqa: ANN001, ANN202 - a pyarrow RecordBatch; yields (value, batch)
+    """The batch cut by the values of `column` (in sorted order), or whole under "" when there is none."""
+    import pyarrow.compute as pc
+
+    if column is None or not batch.num_rows:
+        if batch.num_rows:
+            yield "", batch
+        return
+    values = batch.column(column)
+    for value in sorted(v for v in pc.unique(values).to_pylist() if v is not None):
+        yield value, batch.filter(pc.equal(values, value))
+    if values.null_count:
+        yield "\uffff", batch.filter(pc.is_null(values))
+
+
+def _conform(batch, schema):  # noqa: ANN001, ANN202 - pyarrow RecordBatch and Schema
+    """The batch with the schema's columns in its order: a part file of an older format gets nulls for newer columns."""
+    import pyarrow as pa
+
+    columns = [batch.column(f.name) if f.name in batch.schema.names else pa.nulls(batch.num_rows, f.type) for f in schema]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def _runs(files: list[str], root: Path) -> Iterable[list[str]]:

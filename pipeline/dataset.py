@@ -29,7 +29,10 @@ from types import ModuleType
 from typing import Any
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+# 2: entities carry `first_in_article` and `published`, which the places and programmes views
+# count instead of a DISTINCT over every mention and a join (a source's `format` in the manifest
+# says which schema its part files have; sources written before have none, i.e. 1).
+FORMAT_VERSION = 2
 # The tables of pipeline.records.SCHEMAS, named here so that opening a dataset to query it
 # does not import pyarrow and the schema module (a test checks the two agree).
 TABLES = ("sources", "documents", "articles", "entities", "figures")
@@ -75,6 +78,7 @@ class SourceEntry:
     rules_version: str
     parts: dict[str, str]  # table → file name relative to the dataset directory
     articles: int = 0
+    format: int = FORMAT_VERSION  # the schema of its part files
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +87,7 @@ class SourceEntry:
             "rules_version": self.rules_version,
             "parts": self.parts,
             "articles": self.articles,
+            "format": self.format,
         }
 
 
@@ -97,7 +102,7 @@ class Manifest:
             return cls()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            entries = {k: SourceEntry(**v) for k, v in data["sources"].items()}
+            entries = {k: SourceEntry(**{"format": 1, **v}) for k, v in data["sources"].items()}
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise DatasetError(f"{path}: unreadable manifest ({err})") from err
         return cls(entries)
@@ -105,6 +110,9 @@ class Manifest:
     def dump(self) -> str:
         body = {"format": FORMAT_VERSION, "sources": {k: self.sources[k].as_dict() for k in sorted(self.sources)}}
         return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def oldest_format(self) -> int:
+        return min((e.format for e in self.sources.values()), default=FORMAT_VERSION)
 
     def files(self, table: str) -> list[str]:
         """The table's part files, each once (a compacted segment holds the rows of many sources)."""
@@ -150,7 +158,12 @@ class Writer:
 
     def unchanged(self, src_id: str, sha256: str, rules_version: str) -> bool:
         entry = self.manifest.sources.get(src_id)
-        return entry is not None and entry.sha256 == sha256 and entry.rules_version == rules_version
+        return (
+            entry is not None
+            and entry.sha256 == sha256
+            and entry.rules_version == rules_version
+            and entry.format >= FORMAT_VERSION  # an older schema's files are rewritten
+        )
 
     def stage(self, src_id: str, path: str, sha256: str, rules_version: str, tables: dict[str, list[dict[str, Any]]]) -> None:
         """Write one source's part files (not yet visible to readers)."""
@@ -224,11 +237,14 @@ class Dataset:
         self.con = duckdb.connect(":memory:")
         files: list[str] = []
         base = self.root.resolve()  # once: resolving each of thousands of part paths costs a syscall each
+        current = self.manifest.oldest_format() >= FORMAT_VERSION
+        # Part files of older formats lack columns: read by name, missing columns as nulls.
+        options = "" if current else ", union_by_name = true"
         for table in TABLES:
             paths = [str(base / p) for p in self.manifest.files(table)]
             files += paths
             if paths:
-                self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({paths!r})")
+                self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({paths!r}{options})")
             else:
                 import pyarrow as pa
 
@@ -237,8 +253,8 @@ class Dataset:
                 empty = pa.Table.from_pylist([], schema=SCHEMAS[table])
                 self.con.register(f"_{table}_empty", empty)
                 self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
-        self.con.execute(PLACES_VIEW)
-        self.con.execute(PROGRAMMES_VIEW)
+        self.con.execute(PLACES_VIEW if current else PLACES_VIEW_FORMAT_1)
+        self.con.execute(PROGRAMMES_VIEW if current else PROGRAMMES_VIEW_FORMAT_1)
         if files:
             self.con.execute(f"SET allowed_paths={files!r}")
         self.con.execute("SET enable_external_access=false")
@@ -274,6 +290,27 @@ class Dataset:
 PLACES_VIEW = """
 CREATE VIEW places AS
 SELECT name, level, any_value(parent) AS parent, code,
+       count(*) AS mentions, count(*) FILTER (WHERE first_in_article) AS articles,
+       min(published) AS first_published, max(published) AS last_published
+FROM entities
+WHERE type = 'PLACE'
+GROUP BY name, level, code
+"""
+
+PROGRAMMES_VIEW = """
+CREATE VIEW programmes AS
+SELECT e.name, mode(e.kind) AS kind, count(*) AS mentions, count(*) FILTER (WHERE e.first_in_article) AS articles,
+       list(DISTINCT a.subject_place ORDER BY a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,
+       min(e.published) AS first_published, max(e.published) AS last_published
+FROM entities e JOIN articles a USING (article_id)
+WHERE e.type = 'PROGRAMME'
+GROUP BY e.name
+"""
+
+# The same views over a dataset holding part files written before format 2.
+PLACES_VIEW_FORMAT_1 = """
+CREATE VIEW places AS
+SELECT name, level, any_value(parent) AS parent, code,
        count(*) AS mentions, count(DISTINCT e.article_id) AS articles,
        min(a.published) AS first_published, max(a.published) AS last_published
 FROM entities e JOIN articles a USING (article_id)
@@ -281,7 +318,7 @@ WHERE e.type = 'PLACE'
 GROUP BY name, level, code
 """
 
-PROGRAMMES_VIEW = """
+PROGRAMMES_VIEW_FORMAT_1 = """
 CREATE VIEW programmes AS
 SELECT e.name, mode(e.kind) AS kind, count(*) AS mentions, count(DISTINCT e.article_id) AS articles,
        list(DISTINCT a.subject_place ORDER BY a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,

@@ -32,7 +32,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .dataset import SourceEntry, Writer, locked
+from .dataset import FORMAT_VERSION, SourceEntry, Writer, locked
 from .extraction import Extractor, default_extractor
 from .published import infer_published, load_metadata
 from .read import JSONL_SUFFIXES, RawDoc, ReadError, iter_sources, read_bytes
@@ -574,7 +574,7 @@ def reextract(out_dir: Path, warn: Callable[[str], None] | None = None) -> Summa
         writer = Writer(out_dir)
         ds = Dataset(out_dir)
         for src_id, entry in sorted(writer.manifest.sources.items()):
-            if entry.rules_version == rules_version:
+            if entry.rules_version == rules_version and entry.format >= FORMAT_VERSION:
                 summary.unchanged += 1
                 continue
             source = ds.sql("SELECT * FROM sources WHERE source_id = ?", [src_id]).to_dict("records")

@@ -94,6 +94,13 @@ SCHEMAS: dict[str, pa.Schema] = {
             _field("date_start", pa.date32(), "DATE: first day (null when open)"),
             _field("date_end", pa.date32(), "DATE: last day (null when open)"),
             _field("vague", pa.bool_(), "DATE: bounds are estimates (近日, 近年来)"),
+            _field(
+                "first_in_article",
+                pa.bool_(),
+                "PLACE/PROGRAMME: the article's first mention of this place (name, level, code) or programme (name); "
+                "counting these counts articles without a DISTINCT",
+            ),
+            _field("published", pa.date32(), "publication date of the article (as `articles.published`)"),
             _field("rules_version", pa.string(), "hash of rules/ at extraction"),
         ]
     ),
@@ -209,10 +216,24 @@ def article_rows(
             "rules_version": rules_version,
         }
     )
+    seen: set[tuple[str | None, ...]] = set()
     for n, e in enumerate(ents):
         eid = f"{art.id}:{n}"
+        first = None
+        if e.type in ("PLACE", "PROGRAMME"):
+            key = (e.type, e.name, e.level, e.code) if e.type == "PLACE" else (e.type, e.name)
+            first = key not in seen
+            seen.add(key)
         rows["entities"].append(
-            {"entity_id": eid, "article_id": art.id, "source_id": src_id, **entity_fields(e), "rules_version": rules_version}
+            {
+                "entity_id": eid,
+                "article_id": art.id,
+                "source_id": src_id,
+                **entity_fields(e),
+                "first_in_article": first,
+                "published": published,
+                "rules_version": rules_version,
+            }
         )
         if e.type != "FIGURE":
             continue

@@ -195,3 +195,43 @@ def test_dataset_docs_match_the_schema():
     from pipeline.records import schema_markdown
 
     assert (ROOT / "docs" / "DATASET.md").read_text(encoding="utf-8").strip() == schema_markdown().strip()
+
+
+def _view_rows(ds: Dataset, view_sql: str) -> list[str]:
+    select = view_sql.split(" AS\n", 1)[1]
+    return sorted(repr(r) for r in ds.relation(select)[1])
+
+
+def test_places_and_programmes_count_articles_without_distinct_as_they_did_with_it(corpus_dataset):
+    from pipeline.dataset import PLACES_VIEW, PLACES_VIEW_FORMAT_1, PROGRAMMES_VIEW, PROGRAMMES_VIEW_FORMAT_1
+
+    ds = Dataset(corpus_dataset)
+    places = _view_rows(ds, PLACES_VIEW)
+    assert places == _view_rows(ds, PLACES_VIEW_FORMAT_1) and len(places) > 50
+    programmes = _view_rows(ds, PROGRAMMES_VIEW)
+    assert programmes == _view_rows(ds, PROGRAMMES_VIEW_FORMAT_1) and len(programmes) > 10
+    # Some place is named several times in one article: mentions and articles differ.
+    assert any(m > a for m, a in ds.relation("SELECT mentions, articles FROM places")[1])
+
+
+def test_a_dataset_of_the_older_format_still_reads_and_reingest_rewrites_it(tmp_path):
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "ds"
+    assert _run("ingest", str(src), "--out", str(out), "--published", "2022-12-01", "-q").returncode == 0
+    expected = Dataset(out).relation("SELECT * FROM places ORDER BY name, code")[1]
+    # What format 1 wrote: entities without first_in_article and published, sources without "format".
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["sources"].values():
+        del entry["format"]
+        part = out / entry["parts"]["entities"]
+        pq.write_table(pq.read_table(part).drop_columns(["first_in_article", "published"]), part)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert Dataset(out).relation("SELECT * FROM places ORDER BY name, code")[1] == expected
+    r = _run("ingest", str(src), "--out", str(out), "--published", "2022-12-01", "-q")
+    assert "1 ingested, 0 unchanged" in r.stdout
+    assert all(e["format"] == 2 for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sources"].values())
+    assert Dataset(out).relation("SELECT * FROM places ORDER BY name, code")[1] == expected
