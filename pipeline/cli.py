@@ -393,21 +393,33 @@ def sql(query: str, dataset: Path, fmt: str | None) -> None:
     _emit(columns, rows, fmt)
 
 
-def _within_clause(name: str) -> tuple[str, list]:
+def _within_clause(name: str, coded_only: bool = False) -> tuple[str, list]:
     """SQL for "figures of this place or any place under it", with its bound parameters.
 
-    One IN and one list_has_any for all the units the name may mean, not a pair of tests per
-    unit: a name many villages share (`新村`, 300 codes) stays one pass over the rows.
+    A division's descendants are the codes that start with its significant digits, a test on
+    the `place_code` string alone; `place_ancestors` (a list column, slower to read) is only
+    needed for places without a code (a village missing from the gazetteer, found in a chain)
+    and for units named by a hand-kept file (zones, regions). One IN per prefix length, not a
+    test per unit: a name 300 villages share (`新村`) stays one pass over the rows.
+    `coded_only`: the query keeps only rows with a code, so the list is never needed.
     """
-    from .place_lookup import codes_within
+    from .place_lookup import CODE_DIGITS, units_within
 
-    codes = codes_within(name)
-    if not codes:
+    units = units_within(name)
+    if not units:
         raise click.UsageError(f"--within {name!r}: no such place in the gazetteer")
-    if len(codes) == 1:  # list_contains is a little cheaper than list_has_any
-        return "(f.place_code = ? OR list_contains(f.place_ancestors, ?))", [codes[0], codes[0]]
-    clause = f"(f.place_code IN ({', '.join('?' for _ in codes)}) OR list_has_any(f.place_ancestors, ?))"
-    return clause, [*codes, codes]
+    codes = [code for _, code in units]
+    if any(level not in CODE_DIGITS for level, _ in units):
+        clause = f"(f.place_code IN ({', '.join('?' for _ in codes)}) OR list_has_any(f.place_ancestors, ?))"
+        return clause, [*codes, codes]
+    by_length: dict[int, list[str]] = {}
+    for level, code in units:
+        by_length.setdefault(CODE_DIGITS[level], []).append(code[: CODE_DIGITS[level]])
+    tests = [f"left(f.place_code, {n}) IN ({', '.join('?' for _ in p)})" for n, p in sorted(by_length.items())]
+    params = [p for _, prefixes in sorted(by_length.items()) for p in prefixes]
+    if coded_only:
+        return f"({' OR '.join(tests)})", params
+    return f"({' OR '.join(tests)} OR (f.place_code IS NULL AND list_has_any(f.place_ancestors, ?)))", [*params, codes]
 
 
 @main.group()
@@ -578,7 +590,7 @@ def totals_query(within: str | None = None, level: str = "county", unit: str | N
     n = LEVEL_DIGITS[level]
     where, params = ["f.place_code IS NOT NULL", "length(f.place_code) = 12"], []
     if within:
-        clause, codes = _within_clause(within)
+        clause, codes = _within_clause(within, coded_only=True)
         where.append(clause)
         params += codes
     if unit:

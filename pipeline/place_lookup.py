@@ -19,6 +19,10 @@ from .rules import RULES_DIR
 
 PLACES_DIR = RULES_DIR / "places"
 DIVISIONS = "divisions.tsv"
+# The digits of a statistical code that a division of each level fixes: every unit under
+# 赣州市 (360700000000) has a code starting 3607, and only those (tests/test_query_within.py
+# checks it over the whole gazetteer).
+CODE_DIGITS = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
 
 
 def tsv_rows_holding(data: bytes | mmap.mmap, needle: str) -> list[dict[str, str]]:
@@ -92,11 +96,15 @@ def _units_named(name: str, data: bytes | mmap.mmap, root: Path) -> list[tuple[s
     return [u for k in dict.fromkeys(keys) if (u := units[k])]
 
 
-def codes_within(name: str, root: Path = PLACES_DIR) -> list[str]:
-    """Division codes of the units a name may mean (`赣州市`, `赣州`, `章贡区`); a village only when nothing else."""
+def units_within(name: str, root: Path = PLACES_DIR) -> list[tuple[str, str]]:
+    """(level, code) of the units a name may mean (`赣州市`, `赣州`, `章贡区`); villages only when nothing else."""
     units = [(level, code) for level, code in place_units(name, root) if code]
-    non_village = [u for u in units if u[0] != "village"]
-    return [code for _, code in (non_village or units)]
+    return [u for u in units if u[0] != "village"] or units
+
+
+def codes_within(name: str, root: Path = PLACES_DIR) -> list[str]:
+    """Division codes of the units a name may mean (see units_within)."""
+    return [code for _, code in units_within(name, root)]
 
 
 def names_of_codes(codes: Iterable[str], root: Path = PLACES_DIR) -> dict[str, str]:

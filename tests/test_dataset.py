@@ -235,3 +235,23 @@ def test_a_dataset_of_the_older_format_still_reads_and_reingest_rewrites_it(tmp_
     assert "1 ingested, 0 unchanged" in r.stdout
     assert all(e["format"] == 2 for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["sources"].values())
     assert Dataset(out).relation("SELECT * FROM places ORDER BY name, code")[1] == expected
+
+
+def test_within_by_code_prefix_selects_what_the_ancestor_lists_select(corpus_dataset):
+    from pipeline.cli import _within_clause
+    from pipeline.place_lookup import codes_within
+
+    ds = Dataset(corpus_dataset)
+    total = 0
+    for name in ("江西省", "赣州市", "赣州", "章贡区", "信丰县", "瑞金市", "北京市", "朝阳区", "新村", "赣州经开区"):
+        clause, params = _within_clause(name)
+        got = ds.relation(f"SELECT figure_id FROM figures f WHERE {clause} ORDER BY figure_id", params)[1]
+        codes = codes_within(name)
+        want = ds.relation(
+            "SELECT figure_id FROM figures f WHERE list_contains(?, f.place_code) OR list_has_any(f.place_ancestors, ?) "
+            "ORDER BY figure_id",
+            [codes, codes],
+        )[1]
+        assert got == want, name
+        total += len(got)
+    assert total > 100

@@ -122,3 +122,21 @@ def test_a_query_loads_neither_the_extractor_nor_pyarrow(tmp_path):
     rows, loaded = r.stdout.splitlines()
     assert rows.startswith("['214.46亿元,21446000000,,元,,,章贡区,") and rows.endswith(" 0"), r.stderr
     assert loaded == "[]"
+
+
+def test_a_division_code_prefix_is_its_descendants(gazetteer):
+    """`--within` tests code prefixes: a unit's coded ancestors are exactly the divisions its code's prefixes name."""
+    from pipeline.place_lookup import CODE_DIGITS
+
+    rng = random.Random(5)
+    by_code = {u.code: u for u in gazetteer.units.values() if u.code and u.level in CODE_DIGITS and u.level != "village"}
+    units = [u for u in gazetteer.units.values() if u.code and u.level != "village"]
+    units += rng.sample([u for u in gazetteer.units.values() if u.level == "village"], 20000)
+    for u in units:
+        coded = {gazetteer.units[a].code for a in gazetteer.ancestors(u.key)} - {None, ""}
+        implied = {
+            c
+            for n in (2, 4, 6, 9)
+            if (c := u.code[:n].ljust(12, "0")) != u.code and c in by_code and CODE_DIGITS[by_code[c].level] == n
+        }
+        assert implied == {c for c in coded if c in by_code}, u
