@@ -235,6 +235,9 @@ class Dataset:
             raise DatasetError(f"{self.root}: no dataset here (no {MANIFEST}); run `zhnews ingest PATH --out {self.root}` first")
         self.manifest = Manifest.load(self.root)
         self.con = duckdb.connect(":memory:")
+        # Each view's binding and each query would otherwise parse the same footers again
+        # (a segment's holds hundreds of row groups): ~0.05 s of every `zhnews query`.
+        self.con.execute("SET parquet_metadata_cache = true")
         files: list[str] = []
         base = self.root.resolve()  # once: resolving each of thousands of part paths costs a syscall each
         current = self.manifest.oldest_format() >= FORMAT_VERSION
