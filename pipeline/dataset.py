@@ -300,13 +300,16 @@ WHERE type = 'PLACE'
 GROUP BY name, level, code
 """
 
+# A programme's kind is the one most of its mentions give, ties going to the last in
+# alphabetical order (mode() would pick one of them at random from run to run).
 PROGRAMMES_VIEW = """
 CREATE VIEW programmes AS
-SELECT e.name, mode(e.kind) AS kind, count(*) AS mentions, count(*) FILTER (WHERE e.first_in_article) AS articles,
+WITH e AS (SELECT *, count(*) OVER (PARTITION BY name, kind) AS kind_mentions FROM entities WHERE type = 'PROGRAMME')
+SELECT e.name, max({'n': e.kind_mentions, 'kind': e.kind}).kind AS kind, count(*) AS mentions,
+       count(*) FILTER (WHERE e.first_in_article) AS articles,
        list(DISTINCT a.subject_place ORDER BY a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,
        min(e.published) AS first_published, max(e.published) AS last_published
-FROM entities e JOIN articles a USING (article_id)
-WHERE e.type = 'PROGRAMME'
+FROM e JOIN articles a USING (article_id)
 GROUP BY e.name
 """
 
@@ -323,11 +326,12 @@ GROUP BY name, level, code
 
 PROGRAMMES_VIEW_FORMAT_1 = """
 CREATE VIEW programmes AS
-SELECT e.name, mode(e.kind) AS kind, count(*) AS mentions, count(DISTINCT e.article_id) AS articles,
+WITH e AS (SELECT *, count(*) OVER (PARTITION BY name, kind) AS kind_mentions FROM entities WHERE type = 'PROGRAMME')
+SELECT e.name, max({'n': e.kind_mentions, 'kind': e.kind}).kind AS kind, count(*) AS mentions,
+       count(DISTINCT e.article_id) AS articles,
        list(DISTINCT a.subject_place ORDER BY a.subject_place) FILTER (WHERE a.subject_place IS NOT NULL) AS places,
        min(a.published) AS first_published, max(a.published) AS last_published
-FROM entities e JOIN articles a USING (article_id)
-WHERE e.type = 'PROGRAMME'
+FROM e JOIN articles a USING (article_id)
 GROUP BY e.name
 """
 
