@@ -97,8 +97,10 @@ class PlaceFinder:
                 continue
             if any(a < e and s < b for a, b in excluded):
                 continue
-            if STREET_AFTER.match(text[e : e + 3]):
-                continue
+            if STREET_AFTER.match(text[e : e + 3]) and not (
+                text.startswith("景区", e) and all(self.gaz.units[k].level == "river" for k in keys)
+            ):
+                continue  # a street or a point of interest; but `青海湖景区`, `黄山景区` lie at the lake, the mountain
             if self.language_after.match(text, e) and all(self.gaz.units[k].level == "foreign" for k in keys):
                 continue  # `西班牙文`, `越南语`: a language
             if out and out[-1][1] == s and surface in DIRECTION_REGIONS:

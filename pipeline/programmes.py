@@ -59,9 +59,14 @@ class ProgrammeFinder:
         self.head_after = regex.compile(rf"^[^\s，。、；：！？“”《》,;的等]{{0,8}}?(?P<h>{head_alt})")
         self.weak_heads = set(r["weak_heads"]["words"])
         self.construction = regex.compile("|".join(regex.escape(w) for w in r["construction"]["words"]))
-        bounds = "|".join(regex.escape(w) for w in sorted(r["name_boundaries"]["words"], key=len, reverse=True))
+        keep = r["name_boundaries"]["word_continues"]  # `乡` is no boundary in `乡村振兴`
+        bounds = "|".join(
+            regex.escape(w) + (f"(?![{regex.escape(keep[w])}])" if w in keep else "")
+            for w in sorted(r["name_boundaries"]["words"], key=len, reverse=True)
+        )
         self.name_boundary = regex.compile(rf"(?:{bounds})")
         self.generic_starts = tuple(r["generic_starts"]["words"])
+        self.plan_as_verb = tuple(r["plan_as_verb"]["next"])
         self.head_end = regex.compile(rf"(?P<h>{head_alt})$")
         trig = "|".join(regex.escape(t) for t in sorted(r["triggers"]["words"], key=len, reverse=True))
         self.trigger_before = regex.compile(rf"(?:{trig})[^，。；：！？“”\n]{{0,8}}$")
@@ -173,6 +178,8 @@ class ProgrammeFinder:
             s = max(cut) if cut else s
             name = text[s:e]
             if len(name) < 6 or name.startswith(self.generic_starts) or NUMBERED.search(name) or self.construction.search(name):
+                continue
+            if name.endswith("计划") and text.startswith(self.plan_as_verb, e):
                 continue
             out.append((s, e))
         return out

@@ -30,3 +30,9 @@ def test_a_village_found_by_its_chain_is_found_again_alone():
     text = "湖南常德市石门县壶瓶山镇天坪村暴雨持续。目前，天坪村124人已全部转移到安全区域。"
     villages = [e for e in extract(text) if e.type == "PLACE" and e.text == "天坪村"]
     assert len(villages) == 2 and all(v.parent == "壶瓶山镇" for v in villages)
+
+
+def test_a_scenic_area_named_after_a_lake_is_at_the_lake_but_a_street_is_not_at_its_city():
+    found = _places("这条公路连接着青海湖景区和附近的两个乡镇，沿线的南昌路也完成了改造。")
+    assert found["青海湖"].level == "river" and "青海" not in found
+    assert "南昌" not in found

@@ -24,3 +24,13 @@ def test_the_scan_on_a_news_sentence():
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_the_scan_finds_what_the_pattern_finds(text):
     assert _han_before_heads(text) == [m.span("n") for m in PLAIN.finditer(text)]
+
+
+def test_a_plan_as_a_verb_and_a_year_before_it_make_no_programme():
+    from datetime import date
+
+    from pipeline import extract
+
+    found = extract("改善居住环境。贵州今年计划改造城镇老旧小区551个，县里推进乡村振兴人才培育计划的实施。", date(2025, 5, 25))
+    assert [e.text for e in found if e.type == "PROGRAMME"] == ["乡村振兴人才培育计划"]
+    assert {e.text for e in found if e.type in ("PLACE", "DATE")} == {"贵州", "今年"}
