@@ -108,7 +108,8 @@ class DateFinder:
         wrel = "|".join(regex.escape(w) for w in sorted(self.week_shift, key=len, reverse=True))
         y2 = Y2.replace("{festival}", fest_names)
         year = rf"(?:(?P<y>{Y4})|(?P<y2>{y2})|(?P<cy>{CN_Y}))年"
-        tail = rf"""(?:{CONN}|(?P<and>和|与))
+        # A connector, or none between the end of one month and the start of the next (`7月底8月初`).
+        tail = rf"""(?:{CONN}|(?P<and>和|与)|(?<=[底末])(?=(?:{MON}|{CN_MON})月初))
             (?: (?:(?P<ty>{YEAR}|[零〇一二三四五六七八九]{{4}})年|(?<!\d)(?P<ty2>\d\d)年|(?P<tyrel>今年|去年|明年|前年))(?:(?P<tm>{MON}|{CN_MON})月份?(?:(?P<td>{DAYX})(?:[日号]|{BARE_END})|(?P<tmp>上旬|中旬|下旬|初|底|末))?)?
               | (?:(?P<tm>{MON}|{CN_MON})月份?|(?P<tmrel>下个?月|上个?月|本月))(?:(?P<td>{DAYX})(?:[日号]|{BARE_END})|(?P<tmp>上旬|中旬|下旬|初|底|末))?
               | (?P<td>{DAYX})[日号]
@@ -688,6 +689,11 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
         return date(p.year, 1, 1), _month_end(p.year, 3 * n), False
     if name == "year_span":
         return date(p.year, 1, 1), date(p.year + n, 12, 31), False
+    if name == "months":
+        first, _, last = arg.partition("-")
+        return date(p.year, int(first), 1), _month_end(p.year, int(last)), True
+    if name == "ahead":
+        return p + timedelta(days=1), p + timedelta(days=n), True
     if name in ("month_end", "month_start"):
         y, mo = divmod(p.year * 12 + p.month - 1 + n, 12)
         if name == "month_start":
