@@ -38,6 +38,10 @@ WORD_BEFORE = set("第统唯万之单均专")
 BARE_NOT_COUNTS = {"千万", "万万", "亿万", "百万", "十万", "千千万万"}
 # Count units an article-like 一 goes with (`一项新课题`, `一名基层党员`).
 ARTICLE_UNITS_KINDS = {"count"}
+# Measures of occasions: `一次` counts when a frequency (每…) leads to it in its clause or it ends the clause.
+OCCASION_UNITS = {"次", "趟", "遍", "回"}
+OCCASION_COUNT = regex.compile(r"每[^，。；！？、,;!?]*$")
+CLAUSE_END = set("，。；！？、,;!?）)”")
 TIME_KINDS = {"duration", "age"}
 # A short quotation without sentence punctuation is a label; numbers in it are not figures.
 QUOTED_LABEL = regex.compile(r"“[^“”\n。！？，]{1,15}”|‘[^‘’\n。！？，]{1,15}’")
@@ -323,8 +327,10 @@ class FigureFinder:
             num = g["num"] or g["bnum"] or ""
             if s and text[s - 1] in WORD_BEFORE and (text[s - 1] == "第" or CN_RE.match(num)):
                 continue  # `第3轮`, `统一`: ordinals and words, not counts
-            if text[max(0, s - 2) : s] in ("星期", "礼拜") or (s and text[s - 1] == "每"):
-                continue  # `星期五`; `每三台…`: the base of a rate, not a count
+            if text[max(0, s - 2) : s] in ("星期", "礼拜") or (
+                s and text[s - 1] == "每" and self.unit_kind.get(g["unit"] or "") != "duration"
+            ):
+                continue  # `星期五`; `每三台…`: the base of a rate, not a count (`每3小时一次`: an interval, kept)
             unit_start = m.start("unit") if g["unit"] else e
             if self.label_after.match(text, unit_start):
                 continue  # `九年级`, `50周年`, `十四届一次会议`: labels and ordinals
@@ -343,8 +349,13 @@ class FigureFinder:
             if q is None:
                 continue
             if num == "一" and not g["mult"] and not g["num2"] and q.kind in ARTICLE_UNITS_KINDS:
-                if not self.leading_pattern.search(text[max(0, s - 3) : s]) and text[max(0, s - 1) : s] not in ("只", "跑"):
-                    continue  # article-like 一: `一项新课题`
+                if (
+                    not self.leading_pattern.search(text[max(0, s - 3) : s])
+                    and text[max(0, s - 1) : s] not in ("只", "跑")
+                    and not (g["unit"] in OCCASION_UNITS and OCCASION_COUNT.search(text, max(0, s - 10), s))
+                    and not (g["unit"] in OCCASION_UNITS and (e == len(text) or text[e] in CLAUSE_END))
+                ):
+                    continue  # article-like 一: `一项新课题`, `一次偶然的机会`; but `每月召开一次`, `巡查一次。` count
             if g["noun"] and len(num) > 2:
                 continue
             if g["unit"] and q.unit == "元" and not currency:

@@ -61,7 +61,7 @@ class PlaceFinder:
         with open(rules.root / "places" / "not_places.toml", "rb") as f:
             data = tomllib.load(f)
         self.not_places = set(data["words"]["words"])
-        self.phrases = regex.compile("|".join(map(regex.escape, data["phrases"]["words"])))
+        self.phrases = regex.compile("|".join(map(regex.escape, data["phrases"]["words"] + data["comparatives"]["words"])))
         self.language_after = regex.compile("|".join(map(regex.escape, data["language"]["after"])))
         self.min_village = int(data["village"]["min_length"])
         self.abbreviations: dict[str, str] = {}
