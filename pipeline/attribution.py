@@ -8,8 +8,9 @@ resolves to the nearest preceding place of that level; else the place named
 nearest before the figure in its sentence (the one that modifies what is counted:
 `拉萨500千伏输变电工程`), else the most specific after it, or the place
 of an organisation's name before it when the sentence names no other; else the
-nearest preceding place in the paragraph; else the article's subject place
-(the first place of its title or lead, else its most named place). Places
+nearest preceding place in the paragraph; else the nearest named in a paragraph
+before (a page of several stories moves from place to place); else the article's
+subject place (the first place of its title or lead, else its most named place). Places
 named as members of a list (`舒兰、榆树等地`) are none of these: a figure of
 their sentence is a sum over them and gets no place.
 
@@ -55,7 +56,7 @@ DEICTIC_LEVELS = {
 DEICTIC_REACH = 40
 # A date right after these is the base of a comparison, not the figure's period.
 ORGANISATION_AFTER = regex.compile(
-    r"[^，。、；：！？\n“”借通在对向为和与是的了把将从以及等由被]{0,8}?(?:公司|集团|有限|银行|大学|学院|医院|学校|酒店|商会|协会|研究院|研究所)"
+    r"[^，。、；：！？\n“”借通在对向为和与是的了把将从以及等由被]{0,8}?(?:公司|集团|有限|银行|大学|学院|医院|学校|酒店|商会|协会|研究院|研究所|总队|支队)"
 )
 # Places joined like this name several places at once (`舒兰、榆树、扶余等地`): a figure
 # of their sentence is a sum over them, and none of them is the place of what follows.
@@ -224,8 +225,8 @@ def attribute(
         s_lo, s_hi = sentences.around(f.start)
         p_lo, _ = paragraphs.around(f.start)
         nearby = _between(admin, admin_starts, p_lo, s_hi)
-        if not _between(admin, admin_starts, s_lo, s_hi):
-            nearby = nearby + _between(organisations, organisation_starts, s_lo, f.start)
+        if not nearby:  # no other place in the paragraph so far: the figure is the organisation's
+            nearby = _between(organisations, organisation_starts, s_lo, f.start)
         _attribute_place(f, text, nearby, subject, s_lo, s_hi, p_lo, admin, admin_starts, listed)
         sentence_dates = _between(dates, date_starts, s_lo, s_hi)
         if id(f) in bound:
@@ -344,5 +345,8 @@ def _attribute_place(
             earlier[-1].ancestors,
             "paragraph",
         )
+    elif before := [p for p in all_admin[: bisect.bisect_left(all_starts, p_lo)] if id(p) not in listed]:
+        best = before[-1]
+        f.place, f.place_code, f.ancestors, f.attribution["place"] = best.name, best.code, best.ancestors, "article"
     elif subject is not None:
         f.place, f.place_code, f.ancestors, f.attribution["place"] = subject.name, subject.code, subject.ancestors, "article"

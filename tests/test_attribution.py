@@ -91,3 +91,23 @@ def test_a_whole_county_deictic_is_the_county_of_its_paragraph():
 def test_in_the_village_means_the_village_named_before():
     text = "湖南石门县壶瓶山镇天坪村暴雨持续。救援正在进行，村里15名党员干部忙着为村民调配物资。"
     assert _figures(text)["15名"].place == "天坪村"
+
+
+def test_a_police_unit_named_after_a_province_does_not_take_the_village_s_figure():
+    text = (
+        "8月1日傍晚，河北省涿州市码头镇东仙坡村险情告急，200名群众被困。"
+        "武警河北总队救援分队迅速出动，用3小时将群众全部安全转移。"
+    )
+    f = _figures(text)["3小时"]
+    assert f.place == "东仙坡村" and f.attribution["place"] == "paragraph"
+
+
+def test_a_paragraph_without_a_place_takes_the_last_place_named_before_it_not_the_page_s_most_named():
+    text = (
+        "南方多地出现强降雨，各地党员干部冲锋在前。\n"
+        "在湖南，强降雨导致资水出现洪峰，益阳多地出现内涝，武警救援官兵及时出动。\n"
+        "连续奋战三天，救援官兵共转移被困群众1200多名。\n"
+        "在江西九江，修水县、武宁县多个乡镇受灾，修水县组织干部连夜转移群众，武宁县开放了安置点。"
+    )
+    f = _figures(text)["1200多名"]
+    assert f.place == "益阳市" and f.attribution["place"] == "article"
