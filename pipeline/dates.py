@@ -46,6 +46,7 @@ CN_Y = (
     rf"|(?:两|二)千(?:零[一二三四五六七八九]|零?[一二]?十[一二三四五六七八九]?)?(?=年(?:{MON}|{CN_MON})月))"
 )
 YREL = r"(?:大前年|大后年|今年|去年|明年|前年|后年|次年|上年|本年|同年)"
+ZODIAC = "鼠牛虎兔龙蛇马羊猴鸡狗猪"  # the animal of lunar year Y is ZODIAC[(Y - 4) % 12]
 MREL = r"(?:本月|这个月|当月|同月|上个月|上一个月|上月|下个月|下一个月|下月)"
 # A day after a month without 日/号 (`1月3`, `四月十三`) only where nothing follows that would make it a count.
 BARE_END = r"(?=$|[\s，。、；;,！？!?）)」”]|[上下中]午|早上|早晨|晚上|晚|夜|凌晨|傍晚|半夜|[至到~～]|[—–\-－]|\d{1,2}[:：点时])"
@@ -133,7 +134,7 @@ class DateFinder:
         # Every match starts with one of these characters, or with the first two
         # characters of a listed word: one cheap test rejects the other positions
         # before any alternative is tried.
-        firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊")
+        firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊" + ZODIAC)
         words = [*self.relative, *self.festivals, *self.week_shift]
         starts = sorted({w[:2] for w in words if w[0] not in firsts}, key=len, reverse=True)
         first = "".join(sorted(firsts)) + "]|" + "|".join(regex.escape(w) for w in starts)
@@ -160,13 +161,14 @@ class DateFinder:
                   | 大年(?P<ld>初(?:十|[一二三四五六七八九])))
               | (?:{year}|(?P<yrel>{YREL}))?的?{month}(?:{tail})?
               | {year}(?:的?{ypart})?(?:{tail})?
-              | (?P<yrel>{YREL})的?{ypart}
+              | (?P<yrel>{YREL})(?:的|这个)?{ypart}
               )
             | (?=[上下这這本])(?<![日基根资成版样文剧课账])(?P<wrel>{wrel})(?:星期|礼拜|周|週)(?:(?:星期|礼拜|周|週)?(?P<wd>[一二三四五六日天末]))?(?![边期转围年刊报])
             | (?=[星礼禮週周])(?<![一二三四五六七八九十两几每\d个周])(?:星期|礼拜|禮拜|週|周)(?P<wd>[一二三四五六日天])
             | (?P<qrel>上上个|下下个|上个|下个|这个|上|下|本|当)季度(?P<qp>初|末|底)?
             | (?=[第首一二三四1-4])(?<![\d年])(?P<q>{QUARTER})(?P<qp>初|末|底)?
-            | (?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
+            | (?:这个)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
+            | (?<!\p{{Han}})(?P<zodiac>[鼠牛虎兔龙蛇马羊猴鸡狗猪])年(?![代级份度底末初终])
             | (?P<ahead>临近)(?P<fest2>{fest_names})
             | 近(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
             | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年来
@@ -213,8 +215,8 @@ class DateFinder:
             ):
                 continue  # `春节联欢晚会`, `《2023年春节戏曲晚会》`: an occasion, or an edition label
             start, end, vague = self.resolve(m, published, discussed, month)
-            if m.group("n8") and start is None:
-                continue  # not a valid calendar day: a number
+            if (m.group("n8") or m.group("zodiac")) and start is None:
+                continue  # not a valid calendar day: a number; an animal's year far from publication
             if m.group("prefix"):
                 start = None
             whole_year = (
@@ -319,6 +321,8 @@ class DateFinder:
             return _quarter(p.year, _quarter_number(g["q"]), g["qp"])
         if p is None:
             return None, None, False
+        if g["zodiac"]:
+            return self._zodiac_year(g["zodiac"], p)
         if g["fest"] or g["fest2"]:
             name = g["fest"] or g["fest2"]
             bare = self.festivals[name].get("bare", "day")
@@ -492,6 +496,19 @@ class DateFinder:
         if yp == "前三季度":
             return date(year, 1, 1), date(year, 9, 30), False
         return date(year, 1, 1), date(year, 12, 31), False
+
+    def _zodiac_year(self, animal: str, p: date) -> tuple[date | None, date | None, bool]:
+        """`龙年` alone: the lunar year of that animal next to publication, 正月初一 to the eve of the next.
+
+        Only the year before, of or after publication can be meant without a number; another
+        animal's year is left unresolved (and dropped).
+        """
+        for year in (p.year, p.year + 1, p.year - 1):
+            if ZODIAC[(year - 4) % 12] == animal:
+                start, following = self._festival_day("春节", year), self._festival_day("春节", year + 1)
+                if start and following:
+                    return start, following - timedelta(days=1), False
+        return None, None, False
 
     def _festival_day(self, name: str, year: int) -> date | None:
         f = self.festivals[name]

@@ -95,8 +95,7 @@ def test_in_the_village_means_the_village_named_before():
 
 def test_a_police_unit_named_after_a_province_does_not_take_the_village_s_figure():
     text = (
-        "8月1日傍晚，河北省涿州市码头镇东仙坡村险情告急，200名群众被困。"
-        "武警河北总队救援分队迅速出动，用3小时将群众全部安全转移。"
+        "8月1日傍晚，河北省涿州市码头镇东仙坡村险情告急，200名群众被困。武警河北总队救援分队迅速出动，用3小时将群众全部安全转移。"
     )
     f = _figures(text)["3小时"]
     assert f.place == "东仙坡村" and f.attribution["place"] == "paragraph"
