@@ -35,14 +35,14 @@ import pyarrow.parquet as pq
 from .dataset import SourceEntry, Writer, locked
 from .extraction import Extractor, default_extractor
 from .published import infer_published, load_metadata
-from .read import JSONL_SUFFIXES, RawDoc, ReadError, iter_sources, read_bytes
+from .read import JSONL_SUFFIXES, JsonlFile, RawDoc, ReadError, iter_sources, read_bytes
 from .records import SCHEMAS, article_rows, source_id
 
 # A JSON Lines source is cut into tasks of about this many characters of text (or this many documents).
 CHUNK_CHARS = 50_000
 CHUNK_DOCS = 256
 # Rows of one table are written out as a Parquet row group once this much is buffered.
-ROW_GROUP_BYTES = 8 << 20
+ROW_GROUP_BYTES = 2 << 20
 DOC_TABLES = ("documents", "articles", "entities", "figures")
 
 
@@ -250,6 +250,7 @@ class _End:
     errors: list[ReadError]  # read errors met here (JSON Lines), in order
     fmt: str | None = None
     encoding: str | None = None
+    failure: str | None = None  # why the whole source is rejected (a JSON Lines file changed while read)
 
 
 @dataclass
@@ -258,20 +259,29 @@ class _Skip:
 
 
 def _plan(paths: list[str], writer: Writer, rules_version: str) -> Iterator[_Start | Task | _End | _Skip]:
-    """Everything the run does, in input order; sources are read one at a time, as the plan is consumed."""
-    for item in iter_sources(paths):
+    """Everything the run does, in input order; sources are read one at a time, as the plan is consumed.
+
+    A JSON Lines file is read from disk a line at a time as its tasks are cut
+    (`JsonlFile`); only other sources are held whole, to be sent to a task.
+    """
+    for item in iter_sources(paths, stream_jsonl=True):
         if isinstance(item, ReadError):
             yield _Skip(item)
             continue
-        path, data = item
+        streamed = item if isinstance(item, JsonlFile) else None
+        data: bytes | None = None
+        if streamed is not None:
+            path, sha, size = streamed.path, streamed.sha256, streamed.size
+        else:
+            path, data = item
+            sha, size = hashlib.sha256(data).hexdigest(), len(data)
         item = None  # no second reference to the bytes
-        sha = hashlib.sha256(data).hexdigest()
         src_id = source_id(path if path == "-" else os.path.realpath(path))
         if writer.unchanged(src_id, sha, rules_version):
             yield _Skip()
             continue
-        yield _Start(path, src_id, sha, len(data))
-        if _suffix(path) not in JSONL_SUFFIXES:
+        yield _Start(path, src_id, sha, size)
+        if data is not None and _suffix(path) not in JSONL_SUFFIXES:
             yield Task(path, src_id, data=data)
             yield _End([])
             continue
@@ -279,7 +289,7 @@ def _plan(paths: list[str], writer: Writer, rules_version: str) -> Iterator[_Sta
         batch: list[tuple[int, RawDoc]] = []
         chars = 0
         fmt = encoding = None
-        docs = read_bytes(path, data, _suffix(path))
+        docs = streamed.docs() if streamed is not None else read_bytes(path, data or b"", _suffix(path))
         del data  # the reader drops the bytes once decoded
         for doc_index, doc in enumerate(docs):
             if isinstance(doc, ReadError):
@@ -293,7 +303,7 @@ def _plan(paths: list[str], writer: Writer, rules_version: str) -> Iterator[_Sta
                 batch, chars = [], 0
         if batch:
             yield Task(path, src_id, docs=batch)
-        yield _End(errors, fmt, encoding)
+        yield _End(errors, fmt, encoding, streamed.failure if streamed is not None else None)
 
 
 class _SourceSink:
@@ -340,7 +350,7 @@ class _SourceSink:
     def _flush(self, table: str) -> None:
         chunks = self.buffers[table]
         if chunks:
-            self._writer(table).write_table(pa.concat_tables(chunks).combine_chunks())
+            self._writer(table).write_table(pa.concat_tables(chunks))
         elif table not in self.writers:  # no row at all: an empty file, as pyarrow writes an empty table
             self._writer(table).write_table(pa.Table.from_pylist([], schema=SCHEMAS[table]))
         self.buffers[table], self.buffered[table] = [], 0
@@ -538,9 +548,9 @@ def _end_source(sink: _SourceSink, end: _End, writer: Writer, summary: Summary, 
         sink.fmt, sink.encoding = end.fmt, end.encoding
     for err in errors:
         tell(str(err))
-    if sink.failure:
+    if end.failure or sink.failure:
         sink.abort()
-        failed = ReadError(sink.start.path, f"extraction failed ({sink.failure})")
+        failed = ReadError(sink.start.path, end.failure or f"extraction failed ({sink.failure})")
         tell(str(failed))
         summary.rejected.append(failed)
         summary.line_errors.extend(errors)
