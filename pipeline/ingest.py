@@ -11,10 +11,11 @@ worker processes, or a Dask cluster). A task is one source, or for a JSON
 Lines source (which may hold a whole archive) a batch of about `CHUNK_CHARS`
 characters of its documents, read and cut up here (a UTF-8 file from disk a
 line at a time, `pipeline.read.JsonlFile`; one in another encoding is decoded
-whole). Tasks are submitted in input order with a bounded number in flight, and their rows are written in
-input order by this process, streaming into the source's part files in row
-groups of bounded size: memory does not grow with the size of the input, and
-the dataset is byte for byte the same whatever the engine or worker count.
+whole). Tasks are submitted in input order with a bounded number in flight,
+and their rows are written in input order by this process, streaming into
+the source's part files in row groups of bounded size: memory does not grow
+with the size of the input, and the dataset is byte for byte the same
+whatever the engine or worker count.
 """
 
 from __future__ import annotations
@@ -263,8 +264,9 @@ class _Skip:
 def _plan(paths: list[str], writer: Writer, rules_version: str) -> Iterator[_Start | Task | _End | _Skip]:
     """Everything the run does, in input order; sources are read one at a time, as the plan is consumed.
 
-    A JSON Lines file is read from disk a line at a time as its tasks are cut
-    (`JsonlFile`); only other sources are held whole, to be sent to a task.
+    A UTF-8 JSON Lines file is read from disk a line at a time as its tasks
+    are cut (`JsonlFile`); other sources are read whole, to be sent to a task
+    or (JSON Lines in another encoding) decoded here.
     """
     for item in iter_sources(paths, stream_jsonl=True):
         if isinstance(item, ReadError):

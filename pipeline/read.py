@@ -450,6 +450,7 @@ def read_bytes(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadE
 
 
 def _limited(source: str, items: Iterable[RawDoc | ReadError]) -> Iterator[RawDoc | ReadError]:
+    """`items` with every document longer than MAX_DOC_CHARS split (or rejected): bytes read whole or a line at a time."""
     for item in items:
         if isinstance(item, ReadError):
             yield item
@@ -491,10 +492,6 @@ def iter_files(path: Path) -> Iterator[Path | ReadError]:
         yield ReadError(str(err.filename or path), f"cannot read directory ({err.strerror or err})")
 
 
-def _over_limit(path: Path) -> ReadError:
-    return ReadError(str(path), f"file is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
-
-
 def _readable(path: Path) -> ReadError | None:
     """Why `path` cannot be read as a source (not a regular file, over MAX_FILE_BYTES), or None; raises OSError."""
     st = path.stat()
@@ -509,14 +506,6 @@ def _readable(path: Path) -> ReadError | None:
     return None
 
 
-def _os_error(path: Path, err: OSError) -> ReadError:
-    if isinstance(err, FileNotFoundError):
-        return ReadError(str(path), "no such file or directory")
-    if isinstance(err, IsADirectoryError):
-        return ReadError(str(path), "is a directory")
-    return ReadError(str(path), f"cannot read ({_one_line(err.strerror or err)})")
-
-
 def read_file(path: Path) -> bytes | ReadError:
     """The bytes of one regular file no larger than MAX_FILE_BYTES, or why not (never blocks on a FIFO)."""
     try:
@@ -525,10 +514,14 @@ def read_file(path: Path) -> bytes | ReadError:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)  # a file growing while read stays within the limit
         if len(data) > MAX_FILE_BYTES:
-            return _over_limit(path)
+            return ReadError(str(path), f"file is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)")
         return data
+    except FileNotFoundError:
+        return ReadError(str(path), "no such file or directory")
+    except IsADirectoryError:
+        return ReadError(str(path), "is a directory")
     except OSError as err:
-        return _os_error(path, err)
+        return ReadError(str(path), f"cannot read ({_one_line(err.strerror or err)})")
 
 
 @dataclass
