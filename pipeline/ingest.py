@@ -9,11 +9,13 @@ of a run's changes become visible at once when the manifest is replaced.
 Extraction runs in tasks on an engine (`pipeline.parallel`: this process,
 worker processes, or a Dask cluster). A task is one source, or for a JSON
 Lines source (which may hold a whole archive) a batch of about `CHUNK_CHARS`
-characters of its documents, read and cut up here. Tasks are submitted in
-input order with a bounded number in flight, and their rows are written in
-input order by this process, streaming into the source's part files in row
-groups of bounded size: memory does not grow with the size of the input, and
-the dataset is byte for byte the same whatever the engine or worker count.
+characters of its documents, read and cut up here (a UTF-8 file from disk a
+line at a time, `pipeline.read.JsonlFile`; one in another encoding is decoded
+whole). Tasks are submitted in input order with a bounded number in flight,
+and their rows are written in input order by this process, streaming into
+the source's part files in row groups of bounded size: memory does not grow
+with the size of the input, and the dataset is byte for byte the same
+whatever the engine or worker count.
 """
 
 from __future__ import annotations
@@ -35,14 +37,15 @@ import pyarrow.parquet as pq
 from .dataset import FORMAT_VERSION, SourceEntry, Writer, locked
 from .extraction import Extractor, default_extractor
 from .published import infer_published, load_metadata
-from .read import JSONL_SUFFIXES, RawDoc, ReadError, iter_sources, read_bytes
+from .read import JSONL_SUFFIXES, JsonlFile, RawDoc, ReadError, iter_sources, read_bytes
 from .records import SCHEMAS, article_rows, source_id
 
 # A JSON Lines source is cut into tasks of about this many characters of text (or this many documents).
 CHUNK_CHARS = 50_000
 CHUNK_DOCS = 256
-# Rows of one table are written out as a Parquet row group once this much is buffered.
-ROW_GROUP_BYTES = 8 << 20
+# Rows of one table are written out as a Parquet row group once this much (Arrow's in-memory size) is
+# buffered: four tables' buffers, plus the writer's copy of one while it encodes, are what ingest holds.
+ROW_GROUP_BYTES = 2 << 20
 DOC_TABLES = ("documents", "articles", "entities", "figures")
 
 
@@ -250,6 +253,7 @@ class _End:
     errors: list[ReadError]  # read errors met here (JSON Lines), in order
     fmt: str | None = None
     encoding: str | None = None
+    failure: str | None = None  # why the whole source is rejected (a JSON Lines file changed while read)
 
 
 @dataclass
@@ -258,20 +262,30 @@ class _Skip:
 
 
 def _plan(paths: list[str], writer: Writer, rules_version: str) -> Iterator[_Start | Task | _End | _Skip]:
-    """Everything the run does, in input order; sources are read one at a time, as the plan is consumed."""
-    for item in iter_sources(paths):
+    """Everything the run does, in input order; sources are read one at a time, as the plan is consumed.
+
+    A UTF-8 JSON Lines file is read from disk a line at a time as its tasks
+    are cut (`JsonlFile`); other sources are read whole, to be sent to a task
+    or (JSON Lines in another encoding) decoded here.
+    """
+    for item in iter_sources(paths, stream_jsonl=True):
         if isinstance(item, ReadError):
             yield _Skip(item)
             continue
-        path, data = item
+        streamed = item if isinstance(item, JsonlFile) else None
+        data: bytes | None = None
+        if streamed is not None:
+            path, sha, size = streamed.path, streamed.sha256, streamed.size
+        else:
+            path, data = item
+            sha, size = hashlib.sha256(data).hexdigest(), len(data)
         item = None  # no second reference to the bytes
-        sha = hashlib.sha256(data).hexdigest()
         src_id = source_id(path if path == "-" else os.path.realpath(path))
         if writer.unchanged(src_id, sha, rules_version):
             yield _Skip()
             continue
-        yield _Start(path, src_id, sha, len(data))
-        if _suffix(path) not in JSONL_SUFFIXES:
+        yield _Start(path, src_id, sha, size)
+        if data is not None and _suffix(path) not in JSONL_SUFFIXES:
             yield Task(path, src_id, data=data)
             yield _End([])
             continue
@@ -279,7 +293,7 @@ def _plan(paths: list[str], writer: Writer, rules_version: str) -> Iterator[_Sta
         batch: list[tuple[int, RawDoc]] = []
         chars = 0
         fmt = encoding = None
-        docs = read_bytes(path, data, _suffix(path))
+        docs = streamed.docs() if streamed is not None else read_bytes(path, data or b"", _suffix(path))
         del data  # the reader drops the bytes once decoded
         for doc_index, doc in enumerate(docs):
             if isinstance(doc, ReadError):
@@ -293,7 +307,7 @@ def _plan(paths: list[str], writer: Writer, rules_version: str) -> Iterator[_Sta
                 batch, chars = [], 0
         if batch:
             yield Task(path, src_id, docs=batch)
-        yield _End(errors, fmt, encoding)
+        yield _End(errors, fmt, encoding, streamed.failure if streamed is not None else None)
 
 
 class _SourceSink:
@@ -340,7 +354,7 @@ class _SourceSink:
     def _flush(self, table: str) -> None:
         chunks = self.buffers[table]
         if chunks:
-            self._writer(table).write_table(pa.concat_tables(chunks).combine_chunks())
+            self._writer(table).write_table(pa.concat_tables(chunks))
         elif table not in self.writers:  # no row at all: an empty file, as pyarrow writes an empty table
             self._writer(table).write_table(pa.Table.from_pylist([], schema=SCHEMAS[table]))
         self.buffers[table], self.buffered[table] = [], 0
@@ -538,9 +552,9 @@ def _end_source(sink: _SourceSink, end: _End, writer: Writer, summary: Summary, 
         sink.fmt, sink.encoding = end.fmt, end.encoding
     for err in errors:
         tell(str(err))
-    if sink.failure:
+    if end.failure or sink.failure:
         sink.abort()
-        failed = ReadError(sink.start.path, f"extraction failed ({sink.failure})")
+        failed = ReadError(sink.start.path, end.failure or f"extraction failed ({sink.failure})")
         tell(str(failed))
         summary.rejected.append(failed)
         summary.line_errors.extend(errors)
@@ -563,36 +577,43 @@ def reextract(out_dir: Path, warn: Callable[[str], None] | None = None) -> Summa
     """Re-run extraction on the documents stored in the dataset, with the current rules.
 
     Sources extracted with other rules get new rows; the raw text kept in the
-    `documents` table is the input, so the original files are not needed.
+    `documents` table is the input, so the original files are not needed. Each
+    source's documents are read from its part file a batch at a time and its
+    new rows written as they come, as ingest does: memory does not grow with it.
     """
-    from .dataset import Dataset
-
     summary = Summary()
-    extractor = default_extractor()
-    rules_version = extractor.rules.version
+    rules_version = default_extractor().rules.version
     with locked(out_dir):
         writer = Writer(out_dir)
-        ds = Dataset(out_dir)
         for src_id, entry in sorted(writer.manifest.sources.items()):
             if entry.rules_version == rules_version and entry.format >= FORMAT_VERSION:
                 summary.unchanged += 1
                 continue
-            source = ds.sql("SELECT * FROM sources WHERE source_id = ?", [src_id]).to_dict("records")
-            docs = ds.sql("SELECT * FROM documents WHERE source_id = ? ORDER BY doc_index", [src_id]).to_dict("records")
-            tables: dict[str, list[dict[str, Any]]] = {
-                "sources": [],
-                "documents": [],
-                "articles": [],
-                "entities": [],
-                "figures": [],
-            }
-            for d in docs:
-                pub = d["published"].date() if hasattr(d["published"], "date") else d["published"]
-                if pub is not None and not isinstance(pub, date):
-                    pub = None
-                tables["documents"].append({**d, "published": pub, "rules_version": rules_version})
+            sink = _reextract_source(writer, src_id, entry, rules_version)
+            summary.sources += 1
+            summary.documents += sink.counts["documents"]
+            summary.articles += sink.counts["articles"]
+            summary.entities += sink.counts["entities"]
+            summary.figures += sink.counts["figures"]
+        writer.commit()
+    return summary
+
+
+def _reextract_source(writer: Writer, src_id: str, entry: SourceEntry, rules_version: str) -> _SourceSink:
+    """Extract one stored source's documents again and stage its new part files (the old ones stay until the commit)."""
+    extractor = default_extractor()
+    [source] = pq.read_table(writer.root / entry.parts["sources"]).to_pylist()
+    sink = _SourceSink(writer.root, _Start(entry.path, src_id, entry.sha256, source["bytes"]), rules_version)
+    sink.fmt, sink.encoding = source["format"], source["encoding"]
+    try:
+        # Documents are stored in doc_index order, by ingest and by this function.
+        for batch in pq.ParquetFile(writer.root / entry.parts["documents"]).iter_batches(batch_size=CHUNK_DOCS):
+            rows: dict[str, list[dict[str, Any]]] = {t: [] for t in DOC_TABLES}
+            for d in batch.to_pylist():
+                pub = d["published"] if isinstance(d["published"], date) else None
+                rows["documents"].append({**d, "rules_version": rules_version})
                 for art, entities in extractor.articles(d["text"], pub, entry.path, d["title"]):
-                    rows = article_rows(
+                    arts = article_rows(
                         src_id,
                         entry.path,
                         d["doc_index"],
@@ -603,16 +624,11 @@ def reextract(out_dir: Path, warn: Callable[[str], None] | None = None) -> Summa
                         bool(d["published_inferred"]),
                         rules_version,
                     )
-                    for k, v in rows.items():
-                        tables[k].extend(v)
-            for s in source:
-                tables["sources"].append({**s, "articles": len(tables["articles"]), "rules_version": rules_version})
-            writer.stage(src_id, entry.path, entry.sha256, rules_version, tables)
-            summary.sources += 1
-            summary.documents += len(docs)
-            summary.articles += len(tables["articles"])
-            summary.entities += len(tables["entities"])
-            summary.figures += len(tables["figures"])
-        del ds
-        writer.commit()
-    return summary
+                    for k, v in arts.items():
+                        rows[k].extend(v)
+            sink.add(Part({t: pa.Table.from_pylist(rows[t], schema=SCHEMAS[t]) for t in DOC_TABLES}, []))
+        sink.finish(writer)
+    except BaseException:
+        sink.abort()
+        raise
+    return sink

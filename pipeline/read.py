@@ -17,6 +17,7 @@ Resource limits (set in the environment, or by assigning the module constants):
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import os
 import stat
@@ -69,7 +70,7 @@ SPLIT_POINTS = [
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
-UTF8_CHUNK = 1 << 20
+UTF8_CHUNK = 1 << 18  # decoding a chunk of UTF-8 briefly takes ~5 times its size
 
 
 @dataclass(frozen=True)
@@ -445,6 +446,11 @@ def read_bytes(source: str, data: bytes, suffix: str) -> Iterator[RawDoc | ReadE
     """Read one source's bytes according to its suffix: documents no longer than MAX_DOC_CHARS, or errors."""
     items = _read(source, data, suffix)
     del data  # `_read` drops the bytes once it has decoded them; this frame must not keep them alive
+    yield from _limited(source, items)
+
+
+def _limited(source: str, items: Iterable[RawDoc | ReadError]) -> Iterator[RawDoc | ReadError]:
+    """`items` with every document longer than MAX_DOC_CHARS split (or rejected): bytes read whole or a line at a time."""
     for item in items:
         if isinstance(item, ReadError):
             yield item
@@ -486,18 +492,25 @@ def iter_files(path: Path) -> Iterator[Path | ReadError]:
         yield ReadError(str(err.filename or path), f"cannot read directory ({err.strerror or err})")
 
 
+def _readable(path: Path) -> ReadError | None:
+    """Why `path` cannot be read as a source (not a regular file, over MAX_FILE_BYTES), or None; raises OSError."""
+    st = path.stat()
+    if stat.S_ISDIR(st.st_mode):
+        return ReadError(str(path), "is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        return ReadError(str(path), "not a regular file (device, FIFO or socket)")
+    if st.st_size > MAX_FILE_BYTES:
+        return ReadError(
+            str(path), f"file of {st.st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)"
+        )
+    return None
+
+
 def read_file(path: Path) -> bytes | ReadError:
     """The bytes of one regular file no larger than MAX_FILE_BYTES, or why not (never blocks on a FIFO)."""
     try:
-        st = path.stat()
-        if stat.S_ISDIR(st.st_mode):
-            return ReadError(str(path), "is a directory")
-        if not stat.S_ISREG(st.st_mode):
-            return ReadError(str(path), "not a regular file (device, FIFO or socket)")
-        if st.st_size > MAX_FILE_BYTES:
-            return ReadError(
-                str(path), f"file of {st.st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit (ZHNEWS_MAX_FILE_BYTES)"
-            )
+        if why := _readable(path):
+            return why
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)  # a file growing while read stays within the limit
         if len(data) > MAX_FILE_BYTES:
@@ -511,6 +524,81 @@ def read_file(path: Path) -> bytes | ReadError:
         return ReadError(str(path), f"cannot read ({_one_line(err.strerror or err)})")
 
 
+@dataclass
+class JsonlFile:
+    """A UTF-8 JSON Lines file, read from disk a line at a time instead of being held in memory (an archive may be large).
+
+    `scan_jsonl` reads it once for its SHA-256 and to check that it is valid
+    UTF-8, which is what lets it be decoded a line at a time; `docs()` reads it
+    again and yields what `read_bytes` yields for its bytes. A file that changed
+    between the two readings, or could not be read again, sets `failure` once
+    `docs()` is exhausted: its documents may then be a mix of two versions.
+    """
+
+    path: str
+    sha256: str
+    size: int
+    failure: str | None = None
+
+    def docs(self) -> Iterator[RawDoc | ReadError]:
+        yield from _limited(self.path, read_jsonl(self.path, (line.decode("utf-8", "replace") for line in self._lines())))
+
+    def _lines(self) -> Iterator[bytes]:
+        """The file's lines between line feeds, hashing what is read; sets `failure` when it is not what was scanned."""
+        digest = hashlib.sha256()
+        size = 0
+        pending: list[bytes] = []  # the start of a line longer than a chunk
+        try:
+            with open(self.path, "rb") as f:
+                while size <= self.size and (chunk := f.read(UTF8_CHUNK)):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    start = 0
+                    while (end := chunk.find(b"\n", start)) >= 0:
+                        pending.append(chunk[start:end])
+                        yield b"".join(pending)
+                        pending = []
+                        start = end + 1
+                    pending.append(chunk[start:])
+        except OSError as err:
+            self.failure = f"cannot read ({_one_line(err.strerror or err)})"
+            return
+        yield b"".join(pending)
+        if size != self.size or digest.hexdigest() != self.sha256:
+            self.failure = "file changed while it was read; ingest it again"
+
+
+def scan_jsonl(path: Path) -> JsonlFile | None:
+    """`path` as a `JsonlFile` when it can be read a line at a time (text, UTF-8 without a byte-order mark); else None.
+
+    None also for a file that cannot be read, is empty or binary: `read_file`
+    and `read_bytes` then say why, as for any other source.
+    """
+    try:
+        if _readable(path):
+            return None
+        digest = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        size = 0
+        blank = True
+        with open(path, "rb") as f:
+            while chunk := f.read(UTF8_CHUNK):
+                if not size and (chunk.startswith(UTF8_BOM) or binary_kind(chunk)):
+                    return None
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    return None
+                digest.update(chunk)
+                decoder.decode(chunk)
+                blank = blank and chunk.isspace()
+        decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if blank:
+        return None
+    return JsonlFile(str(path), digest.hexdigest(), size)
+
+
 def _with_path(path: Path, data: bytes | ReadError) -> tuple[str, bytes] | ReadError:
     return data if isinstance(data, ReadError) else (str(path), data)
 
@@ -522,8 +610,12 @@ def _read_stdin() -> tuple[str, bytes] | ReadError:
     return "-", data
 
 
-def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
-    """(path, bytes) of every source file under the input paths (`-` is standard input), or why not."""
+def iter_sources(paths: list[str], stream_jsonl: bool = False) -> Iterator[tuple[str, bytes] | JsonlFile | ReadError]:
+    """(path, bytes) of every source file under the input paths (`-` is standard input), or why not.
+
+    With `stream_jsonl`, a JSON Lines file that can be read a line at a time
+    is a `JsonlFile` instead, its bytes not held in memory.
+    """
     for raw in paths:
         if raw == "-":
             yield _read_stdin()
@@ -534,8 +626,9 @@ def iter_sources(paths: list[str]) -> Iterator[tuple[str, bytes] | ReadError]:
             if isinstance(item, ReadError):
                 yield item
                 continue
+            streamed = scan_jsonl(item) if stream_jsonl and item.suffix.lower() in JSONL_SUFFIXES else None
             # No local name for the bytes: this suspended frame would keep them while the caller reads the file.
-            yield _with_path(item, read_file(item))
+            yield streamed or _with_path(item, read_file(item))
 
 
 def read_sources(paths: list[str]) -> Iterator[RawDoc | ReadError]:
