@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .dataset import FORMAT_VERSION, SourceEntry, Writer, locked
@@ -602,14 +603,16 @@ def reextract(out_dir: Path, warn: Callable[[str], None] | None = None) -> Summa
 def _reextract_source(writer: Writer, src_id: str, entry: SourceEntry, rules_version: str) -> _SourceSink:
     """Extract one stored source's documents again and stage its new part files (the old ones stay until the commit)."""
     extractor = default_extractor()
-    [source] = pq.read_table(writer.root / entry.parts["sources"]).to_pylist()
+    # A source's part files may be segments shared with other sources (pipeline/compact.py): its rows only.
+    [source] = pq.read_table(writer.root / entry.parts["sources"], filters=[("source_id", "=", src_id)]).to_pylist()
+    own = pa.scalar(src_id, pa.string())
     sink = _SourceSink(writer.root, _Start(entry.path, src_id, entry.sha256, source["bytes"]), rules_version)
     sink.fmt, sink.encoding = source["format"], source["encoding"]
     try:
         # Documents are stored in doc_index order, by ingest and by this function.
         for batch in pq.ParquetFile(writer.root / entry.parts["documents"]).iter_batches(batch_size=CHUNK_DOCS):
             rows: dict[str, list[dict[str, Any]]] = {t: [] for t in DOC_TABLES}
-            for d in batch.to_pylist():
+            for d in batch.filter(pc.equal(batch["source_id"], own)).to_pylist():
                 pub = d["published"] if isinstance(d["published"], date) else None
                 rows["documents"].append({**d, "rules_version": rules_version})
                 for art, entities in extractor.articles(d["text"], pub, entry.path, d["title"]):
