@@ -26,7 +26,7 @@ from .rules import RULES_DIR
 
 HAND_FILES = ("zones.tsv", "aliases.tsv", "regions.tsv", "water.tsv", "foreign.tsv")
 STALE_CACHE_SECONDS = 24 * 3600
-CACHE_FORMAT = 3  # bump when the pickled layout changes
+CACHE_FORMAT = 4  # bump when the pickled layout changes
 CACHE_DIR = Path(os.environ.get("ZHNEWS_CACHE", Path.home() / ".cache" / "zhnews"))
 
 
@@ -149,17 +149,45 @@ class UnitTable(Mapping[str, Unit]):
         return len(self._rows) + len(self._village_rows())
 
 
+KEY_SEPARATOR = "\x1e"  # between the keys of one surface form in SurfaceKeys.blob
+
+
+class SurfaceKeys:
+    """The unit keys of every surface form, packed: surface i's keys are blob[offsets[i]:offsets[i + 1]].
+
+    The automaton stores only the form's index (and `lengths` its length): a worker forked
+    from a loaded parent reads these without writing reference counts into shared pages,
+    where a tuple per surface form (335,000 of them) was copied page by page into every
+    worker as new texts reached it (~70 MB each over the 10 M-character corpus).
+    """
+
+    def __init__(self, keys: list[tuple[str, ...]], lengths: list[int]) -> None:
+        parts, offsets, at = [], array("q", [0]), 0
+        for k in keys:
+            joined = KEY_SEPARATOR.join(k)
+            parts.append(joined)
+            at += len(joined)
+            offsets.append(at)
+        self.blob = "".join(parts)
+        self.offsets = offsets
+        self.lengths = array("H", lengths)
+
+    def __getitem__(self, i: int) -> tuple[str, ...]:
+        return tuple(self.blob[self.offsets[i] : self.offsets[i + 1]].split(KEY_SEPARATOR))
+
+
 class SurfaceView(Mapping[str, list[str]]):
     """Surface form → unit keys, read from the automaton (one copy of the index, not two)."""
 
-    def __init__(self, automaton: ahocorasick.Automaton) -> None:
+    def __init__(self, automaton: ahocorasick.Automaton, keys: SurfaceKeys) -> None:
         self._automaton = automaton
+        self._keys = keys
 
     def __getitem__(self, surface: str) -> list[str]:
         found = self._automaton.get(surface, None)
         if found is None:
             raise KeyError(surface)
-        return list(found[1])
+        return list(self._keys[found])
 
     def __contains__(self, surface: object) -> bool:
         return isinstance(surface, str) and self._automaton.exists(surface)
@@ -171,7 +199,7 @@ class SurfaceView(Mapping[str, list[str]]):
         return len(self._automaton)
 
     def items(self) -> Iterator[tuple[str, list[str]]]:  # type: ignore[override]
-        return ((surface, list(keys)) for _, (surface, keys) in self._automaton.items())
+        return ((surface, list(self._keys[i])) for surface, i in self._automaton.items())
 
 
 class Gazetteer:
@@ -182,25 +210,31 @@ class Gazetteer:
         packed = {k: v for k, v in rows.items() if VillageRows.fits(k, v)}
         self.units = UnitTable({k: v for k, v in rows.items() if k not in packed})
         self.units._villages = VillageRows(packed)
-        self.automaton = ahocorasick.Automaton()
-        for surface, keys in surfaces.items():
-            self.automaton.add_word(surface, (surface, tuple(keys)))
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        for i, surface in enumerate(surfaces):
+            self.automaton.add_word(surface, i)
         if surfaces:
             self.automaton.make_automaton()
-        self.surfaces = SurfaceView(self.automaton)
+        self.keys = SurfaceKeys([tuple(k) for k in surfaces.values()], [len(s) for s in surfaces])
+        self.surfaces = SurfaceView(self.automaton, self.keys)
 
     def __getstate__(self) -> dict:
         """Pickled without the village rows: `save` writes those to a file of their own."""
-        return {"rows": self.units._rows, "automaton": self.automaton}
+        return {"rows": self.units._rows, "automaton": self.automaton, "keys": self.keys}
 
     def __setstate__(self, state: dict) -> None:
         self.units = UnitTable(state["rows"], villages=VillageRows)
         self.automaton = state["automaton"]
-        self.surfaces = SurfaceView(self.automaton)
+        self.keys = state["keys"]
+        self.surfaces = SurfaceView(self.automaton, self.keys)
 
-    def iter(self, text: str):  # noqa: ANN201 - yields (end, (surface, keys)) from pyahocorasick
+    def iter(self, text: str) -> Iterator[tuple[int, tuple[str, tuple[str, ...]]]]:
         """Every surface form in `text`, as (index of its last character, (surface, keys))."""
-        return self.automaton.iter(text) if len(self.automaton) else iter(())
+        if not len(self.automaton):
+            return
+        lengths, keys = self.keys.lengths, self.keys
+        for end, i in self.automaton.iter(text):
+            yield end, (text[end - lengths[i] + 1 : end + 1], keys[i])
 
     def ancestors(self, key: str) -> list[str]:
         """Keys of the units above `key`, nearest first."""
