@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -156,23 +158,32 @@ def _compact_if_many(out: Path, quiet: bool) -> None:
         click.echo(f"zhnews: {done.line()}", err=True)
 
 
-@main.command("compact")
-@click.argument("dataset", default="outputs/dataset", type=click.Path(path_type=Path))
-def compact_cmd(dataset: Path) -> None:
-    """Merge DATASET's small part files into segments, so that queries open few files (ingest does it past 64)."""
-    from .compact import compact
-    from .dataset import DatasetError, DatasetLocked, Manifest
+@contextmanager
+def _dataset_errors() -> Iterator[None]:
+    """A held lock ends the command with exit 4, an unreadable manifest as a usage error (exit 2)."""
+    from .dataset import DatasetError, DatasetLocked
 
-    if not (dataset / "manifest.json").exists():
-        raise click.UsageError(f"{dataset}: no dataset here (no manifest.json)")
     try:
-        Manifest.load(dataset)
-        done = compact(dataset)
+        yield
     except DatasetLocked as err:
         click.echo(f"zhnews: {err}", err=True)
         sys.exit(EXIT_LOCKED)
     except DatasetError as err:
         raise click.UsageError(str(err)) from err
+
+
+@main.command("compact")
+@click.argument("dataset", default="outputs/dataset", type=click.Path(path_type=Path))
+def compact_cmd(dataset: Path) -> None:
+    """Merge DATASET's small part files into segments, so that queries open few files (ingest does it past 64)."""
+    from .compact import compact
+    from .dataset import Manifest
+
+    if not (dataset / "manifest.json").exists():
+        raise click.UsageError(f"{dataset}: no dataset here (no manifest.json)")
+    with _dataset_errors():
+        Manifest.load(dataset)
+        done = compact(dataset)
     click.echo(done.line())
 
 
@@ -180,16 +191,10 @@ def compact_cmd(dataset: Path) -> None:
 @click.argument("dataset", default="outputs/dataset", type=click.Path(path_type=Path))
 def reextract(dataset: Path) -> None:
     """Re-run extraction on the articles stored in DATASET after the rules changed."""
-    from .dataset import DatasetError, DatasetLocked
     from .ingest import reextract as run
 
-    try:
+    with _dataset_errors():
         summary = run(dataset)
-    except DatasetLocked as err:
-        click.echo(f"zhnews: {err}", err=True)
-        sys.exit(EXIT_LOCKED)
-    except DatasetError as err:
-        raise click.UsageError(str(err)) from err
     _summary_lines(summary, dataset)
     _compact_if_many(dataset, quiet=False)
 
