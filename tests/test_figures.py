@@ -190,12 +190,12 @@ def test_a_bare_number_is_a_figure_only_as_a_wan_or_yi_count():
 
 
 def test_intervals_and_occasions_after_每_count_but_the_base_of_a_rate_does_not():
-    got = figures("台风期间，像这样的拉网式巡查每3小时一次，全国每三台工业机器人就有一台是中国制造。")
-    assert got["3小时"] == (3.0, None, "小时", None) and got["一次"] == (1.0, None, "次", None)
-    assert "三台" not in got
+    got = figures("汛期里，护堤队员每2小时巡堤一次，全市每五户家庭就有一户装了净水设备。")
+    assert got["2小时"] == (2.0, None, "小时", None) and got["一次"] == (1.0, None, "次", None)
+    assert "五户" not in got
     assert "一次" not in figures("一次偶然的机会，他来到村里。")
 
 
 def test_a_province_count_keeps_its_noun_and_a_road_number_is_no_figure():
-    got = figures("启动浙江、贵州、广东、湖南、江西6省份的防汛四级应急响应，广东蕉岭县广福镇的205国道上已封闭。")
-    assert got == {"6省份": (6.0, None, "省份", None)}
+    got = figures("西北5省份启动抗旱应急响应，318国道部分路段实行交通管制。")
+    assert got == {"5省份": (5.0, None, "省份", None)}

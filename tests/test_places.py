@@ -33,6 +33,6 @@ def test_a_village_found_by_its_chain_is_found_again_alone():
 
 
 def test_a_scenic_area_named_after_a_lake_is_at_the_lake_but_a_street_is_not_at_its_city():
-    found = _places("这条公路连接着青海湖景区和附近的两个乡镇，沿线的南昌路也完成了改造。")
-    assert found["青海湖"].level == "river" and "青海" not in found
+    found = _places("暑期到洱海景区和泸沽湖景区的游客明显增多，古城里的南昌路也完成了改造。")
+    assert found["洱海"].level == "river" and found["泸沽湖"].level == "river"
     assert "南昌" not in found
