@@ -124,12 +124,20 @@ NEEDS_NORMALISING = regex.compile(f"[^{UNCHANGED}]")
 # What goes between characters: dropped characters, and spaces (one survives between Latin words).
 GAP = regex.compile(r"[ \t\x00]+")
 SPACE = regex.compile(r"[ \t]")
+CLOCK_TIME = regex.compile(r"\d{1,2}[:：]\d{2}(?!\d)")
 HALF_WIDTH = regex.compile("[" + regex.escape("".join(HALF_TO_FULL)) + "]")
 
 
-def _keep_space(left: str, right: str) -> bool:
-    """A space survives only between Latin words (`Hello world`); `298 KW`, `A 股` lose it."""
-    return left.isascii() and right.isascii() and left.isalpha() and right.isalpha()
+def _keep_space(text: str, s: int, e: int) -> bool:
+    """Whether the gap `text[s:e]` stays a space: between Latin words (`Hello world`) and before a clock time.
+
+    `298 KW` and `A 股` lose it; `2023-06-12 09:30` keeps it, or the day and the
+    hour would run together into one number.
+    """
+    left, right = text[s - 1], text[e]
+    if left.isascii() and right.isascii() and left.isalpha() and right.isalpha():
+        return True
+    return left.isdigit() and bool(CLOCK_TIME.match(text, e))
 
 
 def _normalise(raw: str) -> tuple[str, list[int]]:
@@ -147,7 +155,7 @@ def _normalise(raw: str) -> tuple[str, list[int]]:
         s, e = m.span()
         pieces.append(marked[prev:s])
         offsets.extend(range(prev, s))
-        if s and e < len(marked) and _keep_space(marked[s - 1], marked[e]):
+        if s and e < len(marked) and _keep_space(marked, s, e):
             space = SPACE.search(marked, s, e)
             if space:
                 pieces.append(" ")
@@ -222,8 +230,13 @@ def _joins(lines: list[_Line], i: int) -> bool:
     return len(ta) >= share * width and len(ta) >= 6
 
 
-def clean(raw: str) -> CleanText:
-    """Clean a page: normalise, remove stray spaces, reflow OCR line breaks, keep offsets."""
+def clean(raw: str, reflow: bool = True) -> CleanText:
+    """Clean a page: normalise, remove stray spaces, reflow OCR line breaks, keep offsets.
+
+    `reflow=False` keeps every line break: the lines of an HTML page's text are
+    its blocks (paragraphs, headings, the date line), never OCR breaks, and a
+    paragraph as long as its neighbours must not run into the next.
+    """
     text, source = _normalise(raw)
     lines: list[_Line] = []
     breaks: list[int] = []  # source offset of the line break after each kept line
@@ -239,7 +252,7 @@ def clean(raw: str) -> CleanText:
     for i, line in enumerate(lines):
         out.append(line.text)
         offsets.extend(line.offsets)
-        if i + 1 < len(lines) and not _joins(lines, i):
+        if i + 1 < len(lines) and not (reflow and _joins(lines, i)):
             out.append("\n")
             offsets.append(min(breaks[i], len(raw) - 1) if raw else 0)
     return CleanText("".join(out), tuple(offsets), len(raw))

@@ -212,7 +212,7 @@ def clean_cmd(file: str) -> None:
             click.echo(f"zhnews: {item}", err=True)
             failed = True
             continue
-        click.echo(clean(item.text).text)
+        click.echo(clean(item.text, reflow=item.fmt != "html").text)
     if failed:
         sys.exit(EXIT_INPUT_ERRORS)
 

@@ -77,12 +77,15 @@ class Extractor:
         return entities
 
     def articles(
-        self, raw: str, published: date | None = None, source: str = "-", title: str | None = None
+        self, raw: str, published: date | None = None, source: str = "-", title: str | None = None, reflow: bool = True
     ) -> list[tuple[Article, list[Entity]]]:
-        """Clean `raw`, split it into articles, and extract each; entity offsets point into `raw`."""
+        """Clean `raw`, split it into articles, and extract each; entity offsets point into `raw`.
+
+        `reflow=False` for text read from HTML, whose lines are the page's blocks.
+        """
         out = []
         period = None
-        page = clean(raw)
+        page = clean(raw, reflow)
         analysis = self.programmes.analyse(page.text)
         known = self.programmes.names(page.text, analysis)
         for art in split_articles(page, source, title):
@@ -101,10 +104,10 @@ class Extractor:
         """
         if is_html(raw):
             text, offsets = visible_text(raw)
-            entities = self.extract(text, published)
+            entities = [e for _, ents in self.articles(text, published, reflow=False) for e in ents]
             for e in entities:
                 e.start, e.end = offsets[e.start], offsets[e.end - 1] + 1
-            return entities
+            return sorted(entities, key=lambda e: (e.start, e.end))
         entities = [e for _, ents in self.articles(raw, published) for e in ents]
         return sorted(entities, key=lambda e: (e.start, e.end))
 

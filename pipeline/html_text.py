@@ -7,8 +7,10 @@ page's visible text in one pass and keeps, for every character, where it came
 from: a tag becomes a line break (block elements) or nothing, an entity
 (`&nbsp;`) its character at the entity's offset. The page furniture that is no
 part of an article — `<head>`, scripts and styles, navigation, footers,
-sidebars, share bars, forms — is left out. The `<title>` is kept only when the
-body does not repeat its headline (most pages repeat it as their `<h1>`).
+sidebars, share bars, forms — is left out, and so are the lines the markup does
+not give away (`上一篇：…`, `分享到：`, a related-news list), by their words. The
+`<title>` is kept only when the body does not repeat its headline (most pages
+repeat it as their `<h1>`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ SKIPPED = frozenset("head script style noscript template nav footer aside form b
 # Elements kept out by their class or id: navigation, footers, share bars, sidebars.
 BOILERPLATE_ATTR = regex.compile(
     r"""(?:class|id)\s*=\s*["']?[^"'>]*?\b(?:nav|navbar|menu|footer|foot|bottom|breadcrumbs?|crumbs?|position|"""
-    r"""copyright|share|sidebar|toolbar|friendlinks?|comments?|advert|ads)\b""",
+    r"""copyright|share|sidebar|toolbar|friendlinks?|comments?|advert|ads|location|dqwz|prev|next|prevnext|"""
+    r"""print|related|relate|xgxw|xglj|recommend|pagination)\b""",
     regex.IGNORECASE,
 )
 # Elements that end a line of text.
@@ -44,6 +47,39 @@ VOID = frozenset("area base br col embed hr img input link meta param source tra
 TITLE = regex.compile(r"<title[^>]*>(.*?)</title>", regex.IGNORECASE | regex.DOTALL)
 SPACE = regex.compile(r"\s+")
 TITLE_SEPARATOR = regex.compile(r"[_|｜–—]|-{1,2}")
+
+
+# A line of page furniture that class names did not give away: where the page sits in
+# the site, links to the articles before and after, share and print buttons.
+FURNITURE_LINE = regex.compile(
+    r"^\s*(?:(?:当前|您现在的|您的|你现在的|你的|所在|现在)位置|上一篇|下一篇|上一条|下一条|上篇|下篇|分享到|分享至)\s*[：:]"
+    r"|^\s*[【\[]?(?:打印本页|打印此页|关闭窗口|关闭本页|打印|关闭)[】\]]?(?:\s*[【\[]?(?:打印本页|打印此页|关闭窗口|关闭本页|打印|关闭|收藏|返回顶部)[】\]]?)*\s*$"
+)
+# A heading over a list of links to other articles; the headlines under it are dropped too.
+RELATED_HEADING = regex.compile(r"^\s*(?:相关|推荐|延伸|热点|热门|最新|更多)(?:新闻|链接|阅读|文章|稿件|报道)\s*[：:>》]?\s*$")
+# A headline in such a list: short, no sentence inside.
+LINKED_HEADLINE = regex.compile(r"^[^。！？]{1,40}$")
+
+
+def drop_furniture(text: str, offsets: list[int] | None = None) -> tuple[str, list[int] | None]:
+    """`text` without furniture lines, and lists of links under a related-news heading; offsets kept in step."""
+    kept: list[tuple[int, int]] = []
+    in_list = False
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            kept.append((start, min(pos, len(text))))
+            continue
+        if in_list and LINKED_HEADLINE.match(line):
+            continue
+        in_list = bool(RELATED_HEADING.match(line))
+        if not (in_list or FURNITURE_LINE.match(line)):
+            kept.append((start, min(pos, len(text))))
+    if len(kept) == 1 + text.count("\n"):
+        return text, offsets
+    out = "".join(text[a:b] for a, b in kept)
+    return out, None if offsets is None else [o for a, b in kept for o in offsets[a:b]]
 
 
 # A fragment (a page's article element, a CMS export) opens with a tag and closes some.
@@ -89,7 +125,8 @@ def visible_text(page: str) -> tuple[str, list[int]]:
             continue
         chars.extend(token)
         offsets.extend(range(m.start(), m.end()))
-    body = "".join(chars)
+    body, offsets = drop_furniture("".join(chars), offsets)
+    assert offsets is not None
     title = TITLE.search(page)
     if title:
         # `西吉县…带农增收_固原新闻网`: the headline is the title's longest part, the rest the site.

@@ -147,7 +147,7 @@ def _document_rows(
             "rules_version": ctx.rules_version,
         }
     )
-    for art, entities in extractor.articles(item.text, pub, path, item.title):
+    for art, entities in extractor.articles(item.text, pub, path, item.title, reflow=item.fmt != "html"):
         rows = article_rows(src_id, path, doc_index, item.text, art, entities, pub, inferred, ctx.rules_version)
         for k, v in rows.items():
             tables[k].extend(v)
@@ -615,7 +615,7 @@ def _reextract_source(writer: Writer, src_id: str, entry: SourceEntry, rules_ver
             for d in batch.filter(pc.equal(batch["source_id"], own)).to_pylist():
                 pub = d["published"] if isinstance(d["published"], date) else None
                 rows["documents"].append({**d, "rules_version": rules_version})
-                for art, entities in extractor.articles(d["text"], pub, entry.path, d["title"]):
+                for art, entities in extractor.articles(d["text"], pub, entry.path, d["title"], reflow=sink.fmt != "html"):
                     arts = article_rows(
                         src_id,
                         entry.path,

@@ -138,9 +138,11 @@ class PlaceFinder:
                 prev_key, prev_end = None, e
                 continue
             unit = self.gaz.units[key] if key else self.gaz.units[candidates[0]]
+            # A chain runs downwards: `大雪山乡永康河村` does not hold the county 永康 after a township.
+            down = chained is not None and LEVEL_RANK[unit.level] > LEVEL_RANK[self.gaz.units[chained].level]
             if (unit.level == "village" and key is None) or (
                 self._needs_context(surface, unit)
-                and not (chained or self._parent_named(unit, context) or self._stands_alone(text, i, unit, key, matches))
+                and not (down or self._parent_named(unit, context) or self._stands_alone(text, i, unit, key, matches))
             ):
                 prev_key, prev_end = None, e
                 continue

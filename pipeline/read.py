@@ -271,7 +271,9 @@ def html_main_text(html: str) -> tuple[str, str | None, date | None]:
             published = date.fromisoformat(doc.date[:10])
         except ValueError:
             published = None
-    return doc.text, doc.title, published
+    from .html_text import drop_furniture
+
+    return drop_furniture(doc.text)[0], doc.title, published
 
 
 def _parse_date(value: object) -> date | None:

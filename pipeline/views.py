@@ -316,7 +316,7 @@ def view_from_rows(
     article: Mapping[str, Any], entities: Sequence[Mapping[str, Any]], document: Mapping[str, Any] | None
 ) -> ArticleView:
     """An article from dataset rows (DuckDB or the SQLite export): `articles` row, `entities` rows joined with
-    their `figures` columns, and the `documents` row (its raw text) for offsets."""
+    their `figures` columns, and the `documents` row (its raw text, and its source's `format`) for offsets."""
     from .articles import split_articles
     from .clean import clean
 
@@ -329,7 +329,9 @@ def view_from_rows(
     if raw:
         doc_title = document.get("title") if document else None
         doc_title = None if _blank(doc_title) else doc_title
-        arts = split_articles(clean(raw), str(article.get("source_path") or "-"), doc_title)
+        # Text read from HTML keeps its lines (its blocks), as ingest cleaned it.
+        page_text = clean(raw, reflow=document.get("format") != "html")
+        arts = split_articles(page_text, str(article.get("source_path") or "-"), doc_title)
         idx = article.get("article_index")
         art = next((a for a in arts if a.text == text and (idx is None or a.index == int(idx))), None)
         art = art or next((a for a in arts if a.text == text), None)
@@ -511,7 +513,9 @@ def view_from_dataset(dataset: Any, article_id: str) -> ArticleView | None:
         return None
     art = arts[0]
     docs = records(
-        "SELECT text, title FROM documents WHERE source_id = ? AND doc_index = ?", [art["source_id"], art["doc_index"]]
+        "SELECT d.text, d.title, s.format FROM documents d JOIN sources s USING (source_id)"
+        " WHERE d.source_id = ? AND d.doc_index = ?",
+        [art["source_id"], art["doc_index"]],
     )
     return view_from_rows(art, records(ENTITY_QUERY, [article_id]), docs[0] if docs else None)
 

@@ -372,7 +372,10 @@ async def article_view(datasette: Any, request: Any) -> Any:
     art = arts[0]
     ents = await _rows(db, ENTITY_QUERY, [article_id])
     docs = await _rows(
-        db, "select text, title from documents where source_id = ? and doc_index = ?", [art["source_id"], art["doc_index"]]
+        db,
+        "select d.text, d.title, s.format from documents d join sources s using (source_id)"
+        " where d.source_id = ? and d.doc_index = ?",
+        [art["source_id"], art["doc_index"]],
     )
     view = await asyncio.to_thread(view_from_rows, art, ents, docs[0] if docs else None)
     return Response.html(article_page(view, _nav(datasette, article_id)))

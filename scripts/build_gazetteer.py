@@ -342,6 +342,20 @@ def township_name(raw: str) -> str:
     return raw.removesuffix("办事处") if raw.endswith("街道办事处") else raw
 
 
+def township_short(name: str) -> str | None:
+    """An ethnic township without its nationalities, as news writes it.
+
+    `大雪山彝族拉祜族傣族乡` → `大雪山乡`, `长哨营满族乡` → `长哨营乡`; the stem keeps
+    at least two characters (`回族乡` alone is no name).
+    """
+    for suffix in ("乡", "镇"):
+        stem = name.removesuffix(suffix)
+        if stem != name and stem.endswith("族"):
+            short = strip_ethnic(stem)
+            return short + suffix if short != stem and not is_ethnic_name(short) else None
+    return None
+
+
 class AliasFilter:
     """Drops short forms that would make the resolver misread ordinary text.
 
@@ -480,7 +494,8 @@ class Builder:
             if is_zone_township(row["code"], name):
                 unit = Unit(pad(row["code"]), name, "zone", parent, self.zones.aliases(name))
             else:
-                unit = Unit(pad(row["code"]), township_name(name), "township", parent)
+                short = township_short(name)
+                unit = Unit(pad(row["code"]), township_name(name), "township", parent, [short] if short else [])
             if self.add(unit):
                 self.streets.add(row["code"])
 

@@ -69,3 +69,16 @@ def test_gb18030_copy_cleans_to_the_same_text():
     text, enc = decode(raw.encode("gb18030"))
     assert enc == "gb18030"
     assert clean(text).text == clean(raw).text
+
+
+def test_a_clock_time_after_a_date_keeps_its_space():
+    assert clean("发布时间：2023-06-12 09:30 来源：县融媒体中心").text == "发布时间：2023-06-12 09:30来源：县融媒体中心"
+    assert clean("增长 1 2.6%").text == "增长12.6%"
+
+
+def test_without_reflow_every_line_stays_a_paragraph():
+    # An HTML page's date line is as long as its paragraphs and ends without a full stop.
+    text = (
+        "发布时间：2023-06-12 来源：永德县融媒体中心 作者：李明 浏览次数：1024\n近年来，全乡种植坚果12.6万亩，覆盖农户3200余户。"
+    )
+    assert "1024\n近年来" in clean(text, reflow=False).text

@@ -59,3 +59,34 @@ def test_entities_of_a_page_point_into_its_source():
     places = [e.text for e in found if e.type == "PLACE"]
     assert places.count("西吉县") == 2  # the headline and the first paragraph; not the <title>
     assert "原州区" not in places  # the footer's address
+
+
+GOV_PAGE = """<!DOCTYPE html><html><head><title>双江县：茶产业助农增收_临沧市人民政府</title></head><body>
+<div class="dqwz">当前位置：<a href="/">首页</a> &gt; 县区动态</div>
+<div class="article"><h1>双江县：茶产业助农增收</h1>
+<div class="info">发布时间：2023-05-06 10:15　来源：双江县融媒体中心　浏览次数：2048</div>
+<div class="TRS_Editor"><p>今年以来，双江县勐库镇新建茶叶初制所12个，带动茶农增收3000万元。</p></div>
+<div class="fx">分享到：微信 微博</div>
+<div class="pages">上一篇：<a href="#">耿马县新增就业3000人</a>　下一篇：<a href="#">临翔区茶叶产值突破10亿元</a></div>
+<div class="dy"><a href="#">【打印本页】</a> <a href="#">【关闭窗口】</a></div></div>
+<div class="right"><h3>相关新闻</h3><ul><li><a href="#">沧源县一季度GDP增长5%</a></li>
+<li><a href="#">镇康县建成高标准农田2万亩</a></li></ul></div>
+</body></html>"""
+
+
+def test_furniture_lines_and_related_headlines_are_left_out():
+    text, offsets = visible_text(GOV_PAGE)
+    assert "勐库镇新建茶叶初制所12个" in text and "2023-05-06 10:15" in text
+    for furniture in ("分享到", "上一篇", "下一篇", "打印本页", "相关新闻", "沧源县", "镇康县", "耿马县"):
+        assert furniture not in text, furniture
+    assert len(offsets) == len(text)
+    figures = {e.text for e in extract(GOV_PAGE, date(2023, 5, 6)) if e.type == "FIGURE"}
+    assert figures == {"12个", "3000万元"}
+
+
+def test_ingest_reads_the_same_page_without_its_furniture_and_keeps_its_lines():
+    from pipeline.read import html_main_text
+
+    text, _, _ = html_main_text(GOV_PAGE)
+    assert "勐库镇新建茶叶初制所12个" in text
+    assert "上一篇" not in text and "分享到" not in text

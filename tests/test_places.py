@@ -36,3 +36,15 @@ def test_a_scenic_area_named_after_a_lake_is_at_the_lake_but_a_street_is_not_at_
     found = _places("暑期到洱海景区和泸沽湖景区的游客明显增多，古城里的南昌路也完成了改造。")
     assert found["洱海"].level == "river" and found["泸沽湖"].level == "river"
     assert "南昌" not in found
+
+
+def test_an_ethnic_township_is_named_without_its_nationalities():
+    p = _places("在北京市怀柔区长哨营乡，抢修队伍连夜打通了进村道路。")["长哨营乡"]
+    assert (p.name, p.parent, p.code) == ("长哨营满族乡", "怀柔区", "110116211000")
+
+
+def test_a_chain_runs_downwards_so_a_county_short_form_inside_a_village_name_is_no_county():
+    # 南康 is a county short form (赣州市南康区); after a township it starts a village name the gazetteer lacks.
+    found = _places("云南省耿马县孟定镇南康河村的甘蔗开始收割，全村种植面积达3000亩。")
+    assert "南康" not in found
+    assert (found["南康河村"].level, found["南康河村"].parent) == ("village", "孟定镇")
