@@ -39,6 +39,8 @@ STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道|头)|巷|弄|胡�
 FUNCTION_CHARS = set("的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其某每一两")
 # Region short forms that, right after a place, only say which part of it is meant.
 DIRECTION_REGIONS = {"东部", "西部", "南部", "北部", "中部", "东北", "西北", "西南", "东南"}
+# A landscape word after a compass region is part of its name (`西南山区`, `东部沿海`, `西部地带`).
+REGION_TAIL = regex.compile(r"沿海地区|沿海|山区|地带|丘陵地区|丘陵|腹地")
 # `北京市民`, `深圳市场`: 市 belongs to the next word; the place is the short form.
 CITY_WORD_AFTER = set("民场值面郊直")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
@@ -64,6 +66,9 @@ class PlaceFinder:
         self.phrases = regex.compile("|".join(map(regex.escape, data["phrases"]["words"] + data["comparatives"]["words"])))
         self.language_after = regex.compile("|".join(map(regex.escape, data["language"]["after"])))
         self.min_village = int(data["village"]["min_length"])
+        words_file = rules.root / "places" / data["crossing"]["words_file"]
+        lines = words_file.read_text(encoding="utf-8").splitlines()
+        self.common_words = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
         self.abbreviations: dict[str, str] = {}
         for line in (rules.root / "places" / "abbreviations.tsv").read_text(encoding="utf-8").splitlines():
             cells = line.split("\t")
@@ -93,7 +98,7 @@ class PlaceFinder:
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         out, last = [], -1
         for s, e, surface, keys in found:
-            if s < last or surface in self.not_places:
+            if s < last or surface in self.not_places or self._at_word_seam(text, s, e):
                 continue
             if any(a < e and s < b for a, b in excluded):
                 continue
@@ -103,14 +108,27 @@ class PlaceFinder:
                 continue  # a street or a point of interest; but `青海湖景区`, `黄山景区` lie at the lake, the mountain
             if self.language_after.match(text, e) and all(self.gaz.units[k].level == "foreign" for k in keys):
                 continue  # `西班牙文`, `越南语`: a language
-            if out and out[-1][1] == s and surface in DIRECTION_REGIONS:
-                continue  # `西藏中部`: a part of the place before it, not the region 中部地区
+            if out and out[-1][1] == s and surface.removesuffix("地区") in DIRECTION_REGIONS:
+                continue  # `西藏中部`, `广西中部地区`: a part of the place before it, not the region 中部地区
+            if all(self.gaz.units[k].level == "region" for k in keys) and (tail := REGION_TAIL.match(text, e)):
+                surface, e = surface + tail.group(0), tail.end()
             if surface.endswith("市") and text[e : e + 1] in CITY_WORD_AFTER and surface[:-1] in self.gaz.surfaces:
+                surface, e = surface[:-1], e - 1
+                keys = tuple(self.gaz.surfaces[surface])
+            elif surface.endswith("县") and text[e : e + 1] in "域级" and self._names_province(surface[:-1]):
+                # `河南县域经济`: the province and 县域, not 河南县 (河南蒙古族自治县).
                 surface, e = surface[:-1], e - 1
                 keys = tuple(self.gaz.surfaces[surface])
             out.append((s, e, surface, keys))
             last = e
         return out
+
+    def _at_word_seam(self, text: str, s: int, e: int) -> bool:
+        """A two-character name whose characters end one common word and start the next (`重大理论`: no 大理)."""
+        return e - s == 2 and s > 0 and text[s - 1 : s + 1] in self.common_words and text[e - 1 : e + 1] in self.common_words
+
+    def _names_province(self, surface: str) -> bool:
+        return any(self.gaz.units[k].level == "province" for k in self.gaz.surfaces.get(surface, ()))
 
     def find(self, text: str, excluded: list[tuple[int, int]]) -> list[Entity]:
         """Every place of `text` (excluded spans are programme names and titles)."""

@@ -477,8 +477,13 @@ class Builder:
             if is_zone_county(row["code"], row["name"]):
                 unit = Unit(pad(row["code"]), row["name"], "zone", parent, self.zones.aliases(row["name"]))
             else:
-                short = self.filter.keep("county", county_short(row["name"]))
-                unit = Unit(pad(row["code"]), row["name"], "county", parent, [short] if short else [])
+                stem = county_short(row["name"])
+                short = self.filter.keep("county", stem)
+                aliases = [short] if short else []
+                for suffix in ("县", "旗"):
+                    if stem and row["name"].endswith("自治" + suffix):
+                        aliases.append(stem + suffix)  # news writes `北川县`, `耿马县` for 北川羌族自治县, 耿马傣族佤族自治县
+                unit = Unit(pad(row["code"]), row["name"], "county", parent, aliases)
             if self.add(unit):
                 self.county_of[row["code"]] = unit.code
 

@@ -48,3 +48,11 @@ def test_a_chain_runs_downwards_so_a_county_short_form_inside_a_village_name_is_
     found = _places("云南省耿马县孟定镇南康河村的甘蔗开始收割，全村种植面积达3000亩。")
     assert "南康" not in found
     assert (found["南康河村"].level, found["南康河村"].parent) == ("village", "孟定镇")
+
+
+def test_an_autonomous_county_by_its_name_with_xian_and_a_compass_region_by_its_landscape_word():
+    found = _places("在四川绵阳北川县，冬桃开始采摘；西南山区和东部沿海地区降雨偏多，广西中部地区干旱，河南县域经济稳步发展。")
+    assert found["北川县"].name == "北川羌族自治县"
+    assert found["西南山区"].name == "西南地区" and found["东部沿海地区"].name == "东部地区"
+    assert "中部地区" not in found and found["广西"].level == "province"  # a part of Guangxi, not the region
+    assert found["河南"].name == "河南省" and "河南县" not in found
