@@ -51,6 +51,7 @@ UNKNOWN_VILLAGE = regex.compile(rf"{NAME_CHAR}{{1,7}}?(?:村|社区|嘎查)(?!�
 ABBREVIATION_AFTER = regex.compile(
     r"(?:两地|三地|四地|等地|地区|两省|三省|四省|五省|之间|同胞|居民|各界|侨|更好|融入|合作|交流|的|、|，|。|和|与|及|$)"
 )
+VILLAGE_SUFFIX = regex.compile(r"(?:村|嘎查)$")
 # Words a village suffix rule must not take for a village name.
 GENERIC_VILLAGES = {"农村", "乡村", "本村", "全村", "各村", "该村", "行政村", "自然村", "山村", "渔村", "邻村"}
 
@@ -123,6 +124,19 @@ class PlaceFinder:
             last = e
         return out
 
+    def _plain_village(self, surface: str, keys: tuple[str, ...]) -> bool:
+        """A village name that says it is one (`龙王庙村`, `哈拉黑嘎查`): three characters before its suffix.
+
+        Shorter ones are mostly words run together (`发展村集体经济`, `城中村`, `和农村党员`).
+        """
+        return (
+            len(surface) >= 4
+            and bool(VILLAGE_SUFFIX.search(surface))
+            and not surface.endswith(("农村", "乡村"))
+            and surface not in GENERIC_VILLAGES
+            and all(is_village(k) for k in keys)
+        )
+
     def _at_word_seam(self, text: str, s: int, e: int) -> bool:
         """A two-character name whose characters end one common word and start the next (`重大理论`: no 大理)."""
         return e - s == 2 and s > 0 and text[s - 1 : s + 1] in self.common_words and text[e - 1 : e + 1] in self.common_words
@@ -147,6 +161,9 @@ class PlaceFinder:
             chained = prev_key if s == prev_end else None
             key, candidates = self._resolve(keys, chained, context)
             if key is None and not candidates:
+                if not chained and self._plain_village(surface, keys):
+                    # `遭受洪涝灾害的龙王庙村`: a village by its suffix, though the text does not say which of its namesakes.
+                    out.append(Entity("PLACE", surface, s, e, name=surface, level="village"))
                 prev_key, prev_end = None, e
                 continue
             if chained and all(is_village(k) for k in keys) and (key is None or chained not in self.gaz.ancestors(key)):

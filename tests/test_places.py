@@ -56,3 +56,9 @@ def test_an_autonomous_county_by_its_name_with_xian_and_a_compass_region_by_its_
     assert found["西南山区"].name == "西南地区" and found["东部沿海地区"].name == "东部地区"
     assert "中部地区" not in found and found["广西"].level == "province"  # a part of Guangxi, not the region
     assert found["河南"].name == "河南省" and "河南县" not in found
+
+
+def test_a_village_named_with_its_suffix_is_a_place_even_when_its_namesakes_leave_it_unresolved():
+    found = _places("遭受洪涝灾害的龙王庙村受损房屋已经基本完成修缮，村民发展村集体经济的劲头更足了。")
+    assert (found["龙王庙村"].level, found["龙王庙村"].code) == ("village", None)
+    assert not [t for t in found if t != "龙王庙村"]  # `发展村`: words run together
