@@ -68,6 +68,8 @@ COMPARISON_BEFORE = regex.compile(r"(?:比|较|同比|相比|超|高于|低于|�
 # run five years from 1966.
 PLAN_PERIOD = regex.compile(r"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(?:规划)?(?:时期|期间)")
 PLAN_NUMBER = {c: 10 + i for i, c in enumerate("一二三四五六七八九", 1)}
+# `在1978年粮食丰收的基础上`: the date of the basis, not the figure's period.
+BASIS_AFTER = regex.compile(r"[^，。；！？\n]{0,12}?的?基础上")
 # `是1950年到1997年投入总和的1.7倍`, `相当于2012年的3倍`: the date is the base of a multiple.
 MULTIPLE_BEFORE = regex.compile(r"(?:是|为|相当于)$")
 MULTIPLE_AFTER = regex.compile(r"[^，。；！？\n]{0,12}?的[^，。；！？\n]{0,8}?倍")
@@ -131,6 +133,8 @@ def _is_comparison(d: Entity, text: str) -> bool:
     """A date that a figure is compared with, not the figure's own period."""
     if d.text.endswith("同期") or COMPARISON_BEFORE.search(text, max(0, d.start - 2), d.start):
         return True
+    if BASIS_AFTER.match(text, d.end) and text[max(0, d.start - 1) : d.start] == "在":
+        return True  # `这是在1978年粮食丰收的基础上`: the year built on
     return bool(MULTIPLE_BEFORE.search(text, max(0, d.start - 3), d.start) and MULTIPLE_AFTER.match(text, d.end))
 
 

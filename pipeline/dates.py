@@ -61,6 +61,8 @@ LUNAR_NAMED = {"正": 1, "冬": 11, "腊": 12}
 DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
+# A year right after these is the base of a comparison (`比1978年增长`), not the year under discussion.
+COMPARED = regex.compile(r"(?:比|较|同比|相比|相较)$")
 # A season with a year is a date (`今年入夏以来`); without one it is not (docs/ANNOTATION.md).
 SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 SEASON_TERM = {"春": "spring_begins", "夏": "summer_begins", "秋": "autumn_begins", "冬": "winter_begins"}
@@ -98,6 +100,8 @@ class DateFinder:
         self.lunar_calendar: dict[int, dict] = {int(y): v for y, v in fest["lunar_calendar"].items()}
         fest_names = "|".join(regex.escape(n) for n in sorted(self.festivals, key=len, reverse=True))
         fest_suffix = "|".join(regex.escape(w) for w in sorted(self.windows, key=len, reverse=True) if w)
+        self.farm_seasons = {k: tuple(v.split("..")) for k, v in rules.dates["farm_seasons"].items()}
+        farm_names = "|".join(regex.escape(n) for n in sorted(self.farm_seasons, key=len, reverse=True))
         self.not_dates = set(rules.dates["not_dates"]["words"])
         label = rules.dates["edition_label"]
         nouns = "|".join(regex.escape(w) for w in label["nouns"])
@@ -105,6 +109,11 @@ class DateFinder:
         self.occasion_before = regex.compile(rf"(?:{'|'.join(map(regex.escape, label['occasion_before']))})$")
         self.definition_after = tuple(label["definition_after"])
         self.fused: dict[str, str] = {k: "".join(v) for k, v in rules.dates["fused"].items()}
+        events = rules.dates["founding_events"]
+        self.founding = {name: date.fromisoformat(day) for name, day in events.items()}
+        self.founding_before = regex.compile(
+            rf"(?:{'|'.join(map(regex.escape, sorted(events, key=len, reverse=True)))})[^，。；！？\n]{{0,6}}$"
+        )
         rel = "|".join(regex.escape(w) for w in sorted(self.relative, key=len, reverse=True))
         wrel = "|".join(regex.escape(w) for w in sorted(self.week_shift, key=len, reverse=True))
         y2 = Y2.replace("{festival}", fest_names)
@@ -129,12 +138,15 @@ class DateFinder:
               | 第(?P<ywk>[一二三四五六七八九十\d]{{1,3}})(?:周|个星期|个礼拜)
               | 第(?P<yday>[一二三四五六七八九十百\d]{{1,3}})天
               | (?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
+              | (?P<farm>{farm_names})(?:繁忙|大忙|生产)?(?:时节|期间|时期|季节)?
               | (?P<yfest>{fest_names})(?P<yfwin>{fest_suffix})?
             )"""
         # Every match starts with one of these characters, or with the first two
         # characters of a listed word: one cheap test rejects the other positions
         # before any alternative is tried.
-        firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊" + ZODIAC)
+        firsts = set(
+            "0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊入" + ZODIAC
+        )
         words = [*self.relative, *self.festivals, *self.week_shift]
         starts = sorted({w[:2] for w in words if w[0] not in firsts}, key=len, reverse=True)
         first = "".join(sorted(firsts)) + "]|" + "|".join(regex.escape(w) for w in starts)
@@ -171,7 +183,8 @@ class DateFinder:
             | (?<!\p{{Han}})(?P<zodiac>[鼠牛虎兔龙蛇马羊猴鸡狗猪])年(?![代级份度底末初终])
             | (?P<ahead>临近)(?P<fest2>{fest_names})
             | 近(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
-            | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年来
+            | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年(?P<nmore>多)?来
+            | (?P<sseason>入春|入夏|入秋|入冬)(?=以来)
             | (?P<rel>{rel})
             | (?=\d)(?<![\d年月个第.]|历时|为期|用时|连续|持续|经过|每|仅|需要|需|用了)(?P<dd>{DAY})日(?![内以之余多左游])(?:{tail})?
             )
@@ -215,6 +228,8 @@ class DateFinder:
             ):
                 continue  # `春节联欢晚会`, `《2023年春节戏曲晚会》`: an occasion, or an edition label
             start, end, vague = self.resolve(m, published, discussed, month)
+            if m.group("nyears2") and start and (event := self._founding(text, s, start.year)):
+                start, vague = event, False  # `新中国成立74年来`: from the founding day
             if (m.group("n8") or m.group("zodiac")) and start is None:
                 continue  # not a valid calendar day: a number; an animal's year far from publication
             if m.group("prefix"):
@@ -222,12 +237,20 @@ class DateFinder:
             whole_year = (
                 start and end and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
             )
-            if whole_year and (m.group("rel") or "") not in DISCUSSED_YEAR_WORDS:
+            if whole_year and (m.group("rel") or "") not in DISCUSSED_YEAR_WORDS and not COMPARED.search(text, 0, s):
                 discussed = start.year  # a whole calendar year: `2019年`, `去年`
             if start and end and (start.year, start.month) == (end.year, end.month):
                 month = start.replace(day=1)  # `9月份`, `5月3日`
             out.append(Entity("DATE", span_text, s, e, date_start=start, date_end=end, vague=vague or None))
         return out
+
+    def _founding(self, text: str, s: int, year: int) -> date | None:
+        """The day of the founding event named just before `N年来` (rules/dates/dates.toml), if its year fits."""
+        m = self.founding_before.search(text, max(0, s - 16), s)
+        if m is None:
+            return None
+        day = next(d for name, d in self.founding.items() if m.group(0).startswith(name))
+        return day if abs(day.year - year) <= 1 else None
 
     def resolve(
         self, m: regex.Match[str], p: date | None, discussed: int | None = None, month: date | None = None
@@ -329,7 +352,17 @@ class DateFinder:
             window = "eve" if g["ahead"] else self.windows[g["fwin"]] if g["fwin"] else bare
             return self._festival(name, window, p)
         if g["nyears2"]:
+            if g["nmore"]:
+                return None, p, True  # `一年多来`, like `十多年来`: the start is not stated
             return date(p.year - _number(g["nyears2"]), 1, 1), p, True
+        if g["sseason"]:
+            # `入秋以来` in the publication year's season, or last year's before its term.
+            season = g["sseason"][1]
+            for year in (p.year, p.year - 1):
+                term = self.lunar[SEASON_TERM[season]].get(year)
+                if term and (start := date.fromisoformat(f"{year}-{term}")) <= p:
+                    return start, p, False
+            return None, p, False
         if g["nyears"]:
             return date(p.year - _number(g["nyears"]), 1, 1), p, True
         if g["dd"]:
@@ -478,6 +511,9 @@ class DateFinder:
                 start = date.fromisoformat(f"{year}-{term}") if term else start
             end_month = first + 2
             return start, _month_end(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1), False
+        if g["farm"]:
+            first, last = self.farm_seasons[g["farm"]]
+            return date.fromisoformat(f"{year}-{first}"), date.fromisoformat(f"{year}-{last}"), True
         if g["yfest"]:
             d = self._festival_day(g["yfest"], year)
             if d is None:

@@ -110,3 +110,13 @@ def test_a_paragraph_without_a_place_takes_the_last_place_named_before_it_not_th
     )
     f = _figures(text)["1200多名"]
     assert f.place == "益阳市" and f.attribution["place"] == "article"
+
+
+def test_a_report_year_stays_the_period_past_the_years_it_is_compared_with_and_built_on():
+    text = "2019年全省粮食产量比2018年增长3.1%。油料产量210万吨，比上年增加12万吨，这是在2018年油料丰收的基础上取得的。"
+    found = extract(text, date(2020, 3, 5))
+    figures = {e.text: e for e in found if e.type == "FIGURE"}
+    for mention in ("3.1%", "210万吨", "12万吨"):
+        assert figures[mention].date == {"start": "2019-01-01", "end": "2019-12-31"}, mention
+    last_year = next(e for e in found if e.type == "DATE" and e.text == "上年")
+    assert last_year.date_start == date(2018, 1, 1)  # the year before 2019, not before the base 2018
