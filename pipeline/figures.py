@@ -113,7 +113,8 @@ class FigureFinder:
         units = sorted(self.unit_kind, key=len, reverse=True)
         starts = regex.escape("".join(sorted({u[0] for u in units if "\u4e00" <= u[0] <= "\u9fff"})))
         not_before: dict[str, list[str]] = rules.units["unit_not_before"]
-        unit_alt = "|".join(self._unit_regex(u, starts, not_before.get(u)) for u in units)
+        only_before: dict[str, list[str]] = rules.units["unit_only_before"]
+        unit_alt = "|".join(self._unit_regex(u, starts, not_before.get(u), only_before.get(u)) for u in units)
         nouns = "|".join(sorted(self.counted_nouns, key=len, reverse=True))
         # A unit that starts with a multiplier character (`千米`, `千克`, `千瓦`) is the unit, not 千 + 米;
         # 百 before 分 starts a percentage word (`百分之`, `百分位`), not a numeral.
@@ -129,8 +130,9 @@ class FigureFinder:
         self.pattern = regex.compile(
             rf"""
             (?P<pct_cn>百分之(?P<pct_num>{AR}|{cn_decimal})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{cn_decimal}))?)
+              (?:{INCL}?(?P<ptrail>以上|以下|以内|左右|上下|多))?
           | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))
-          | (?P<cfrac>(?P<cden>{AR}|{cn})分之(?P<cnum>{AR}|{cn_decimal}))
+          | (?P<cfrac>(?P<cden>{AR}|{cn})分之(?P<cnum>{AR}|{cn_decimal}))(?:{INCL}?(?P<ptrail>以上|以下|以内|左右|上下|多))?
           | (?P<half>一半多?|半数)
           | (?P<half_cheng>半成)(?![品熟])
           | (?P<big>(?P<bnum>{cn}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
@@ -158,8 +160,9 @@ class FigureFinder:
         self.group_names = sorted(self.pattern.groupindex, key=self.pattern.groupindex.__getitem__)
 
     @staticmethod
-    def _unit_regex(unit: str, starts: str, not_before: list[str] | None) -> str:
-        """One unit of the unit alternation, with the words it must not open (`18打破`, `310双引擎`).
+    def _unit_regex(unit: str, starts: str, not_before: list[str] | None, only_before: list[str] | None = None) -> str:
+        """One unit of the unit alternation, with the words it must not open (`18打破`, `310双引擎`)
+        or the only words it may stand before (`6.8级地震`, not `三级联动`).
 
         The weight 两 follows a Chinese numeral (`二两`), or Arabic digits at the end of a clause
         (`1234两。`, not `2023两岸`, `076两栖`); before a measure word or 月 it is the numeral
@@ -167,6 +170,8 @@ class FigureFinder:
         """
         if unit == "两":
             return rf"(?:(?<=[一二三四五六七八九十百千万])两(?![{starts}月])|(?<=\d)两(?!\p{{Han}}))"
+        if only_before:
+            return regex.escape(unit) + "(?=" + "|".join(regex.escape(w) for w in only_before) + ")"
         if not_before:
             return regex.escape(unit) + "(?!" + "|".join(regex.escape(w) for w in not_before) + ")"
         return regex.escape(unit)
@@ -212,7 +217,7 @@ class FigureFinder:
         if g["pct_cn"]:
             lo = parse_number(g["pct_num"])
             hi = parse_number(g["pct_num2"]) if g["pct_num2"] else None
-            return Quantity(lo, hi, "%", None, "percent")
+            return Quantity(lo, hi, "%", self.trailing[g["ptrail"]] or None if g["ptrail"] else None, "percent")
         if g["frac"]:
             den = float(g["fden"])
             if den == 0 or float(g["fnum"]) > den:
@@ -222,7 +227,8 @@ class FigureFinder:
             den, num = parse_number(g["cden"]), parse_number(g["cnum"])
             if den == 0 or num > den:
                 return None
-            return Quantity(_significant(100 * num / den), None, "%", None, "percent")
+            qualifier = self.trailing[g["ptrail"]] or None if g["ptrail"] else None
+            return Quantity(_significant(100 * num / den), None, "%", qualifier, "percent")
         if g["half"]:
             return Quantity(50.0, None, "%", "more_than" if g["half"].endswith("多") else None, "percent")
         if g["half_cheng"]:
@@ -334,8 +340,10 @@ class FigureFinder:
             unit_start = m.start("unit") if g["unit"] else e
             if self.label_after.match(text, unit_start):
                 continue  # `九年级`, `50周年`, `十四届一次会议`: labels and ordinals
-            if text[e : e + 1] == "级" and not g["unit"]:
-                continue  # `万亿级产业集群`: a size class, not a figure (`500吨级推力` is a rating, and stays)
+            if text[e : e + 1] == "级" and not g["trail"]:
+                if not g["unit"]:
+                    continue  # `万亿级产业集群`: a size class, not a figure
+                e += 1  # `500吨级推力`: a rating, 级 in its span (corpus/gold/DECISIONS.md)
             if g["unit"] == "年" and (YEAR_RE.fullmatch(num) or num in ("百", "千", "万") or CN_YEAR.fullmatch(num)):
                 continue  # a year is a DATE; `千年古村`, `百年变局` are epithets
             if (
