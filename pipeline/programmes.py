@@ -24,8 +24,9 @@ MAX_NAME = 24
 NUMBERED = regex.compile(r"[0-9一二三四五六七八九十两百千]+(?:批|大|期|名|个|项|类)")
 # A quoted numeral formula (`“三牛”`, `“三懂”`) names a programme only with a head right after it (`“三化”建设`).
 NUMERAL_FORMULA = regex.compile(r"^[一二三四五六七八九十两百千万]+\p{Han}{1,2}$")
-# Five-year plans are programmes of kind document, quoted or not (docs/ANNOTATION.md): `“十四五”`, `十四五规划`.
-FIVE_YEAR_PLAN = regex.compile(r"十[一二三四五六七八九]五(?:规划)?")
+# Five-year plans are programmes of kind document, quoted or not (docs/ANNOTATION.md): `“十四五”`, `十四五规划`,
+# and quoted the earlier ones (`“七五”计划`, 1986–1990).
+FIVE_YEAR_PLAN = regex.compile(r"(?:十[一二三四五六七八九]|[六七八九十])五(?:规划|计划)?")
 UNQUOTED_PLAN = regex.compile(r"(?<![“‘\"])十[一二三四五六七八九]五(?:规划)?(?![”’\"])")
 # A quoted “X+Y” working model is a programme of kind model by its form (docs/ANNOTATION.md: `“5G+智慧港口”`).
 PLUS_MODEL = regex.compile(r"^[^+＋]*\p{Han}[^+＋]*(?:[+＋][^+＋]*\p{Han}[^+＋]*)+$")
@@ -36,6 +37,7 @@ LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
 # The heads of an unquoted full name (`…专项行动`), not inside a quote, and the Han run that reaches one.
 FULL_NAME_HEAD = regex.compile(r"(?:行动|工程|计划)(?![”’》])")
 HAN_TAIL = regex.compile(r"\p{Han}+\Z")
+YEAR_BEFORE = regex.compile(r"(?:19|20)\d\d\Z")
 
 
 @dataclass
@@ -64,7 +66,8 @@ class ProgrammeFinder:
             regex.escape(w) + (f"(?![{regex.escape(keep[w])}])" if w in keep else "")
             for w in sorted(r["name_boundaries"]["words"], key=len, reverse=True)
         )
-        self.name_boundary = regex.compile(rf"(?:{bounds})")
+        joined = "|".join(regex.escape(w) for w in r["name_boundaries"]["joined"])
+        self.name_boundary = regex.compile(rf"(?P<joined>{joined})|(?:{bounds})")
         self.generic_starts = tuple(r["generic_starts"]["words"])
         self.plan_as_verb = tuple(r["plan_as_verb"]["next"])
         self.head_end = regex.compile(rf"(?P<h>{head_alt})$")
@@ -174,8 +177,12 @@ class ProgrammeFinder:
         """Spans of unquoted full names ending in 行动/工程/计划 that pass the word lists (overlaps are `find`'s to judge)."""
         out = []
         for s, e in _han_before_heads(text):
-            cut = [b.end() for b in self.name_boundary.finditer(text, s, e - 2)]
+            cut = [b.end() for b in self.name_boundary.finditer(text, s, e - 2) if not b.group("joined")]
             s = max(cut) if cut else s
+            if s and text[s - 1] in "”’":
+                continue  # `“万人下乡·单产提升”农技服务行动`: the quoted name is the programme, the rest describes it
+            if text[s] == "年" and (year := YEAR_BEFORE.search(text, max(0, s - 4), s)):
+                s = year.start()  # `1980年国民经济计划`: a yearly plan is named with its year
             name = text[s:e]
             if len(name) < 6 or name.startswith(self.generic_starts) or NUMBERED.search(name) or self.construction.search(name):
                 continue
