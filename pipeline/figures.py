@@ -20,11 +20,12 @@ AR = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
 DIG = "零〇一二三四五六七八九"
 CN_NUMERALS = set("零〇一二两三四五六七八九十百千万亿")
 CN_RE = regex.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-VAGUE_RE = regex.compile(r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几")
+VAGUE_RE = regex.compile(r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几|几")
 YEAR_RE = regex.compile(r"(?:19|20)\d\d")
 CN_YEAR = regex.compile(r"[一二][〇零一二三四五六七八九]{3}")  # `一九五四年`, read digit by digit
 METRIC_TAIL = regex.compile(r"[\p{Han}（）()A-Za-z]{1,12}")
-VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几"
+# A bare 几 counts at least one (`几个小时` → 1, more_than; corpus/gold/DECISIONS.md).
+VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几|几(?![乎何率])"
 MULT = r"万亿|千万|百万|万万|万|亿|千|百"
 # `(含)` marks a bound as included (`60周岁（含）以上`, `1万(含)-5万元`); it stays inside the figure.
 INCL = r"(?:[（(]含[）)])"

@@ -29,7 +29,7 @@ MULTIPLIERS = {
 CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 # Two adjacent digits stating an approximate pair: 两三个, 三五天, 七八十.
 APPROX_PAIR = regex.compile(r"^([一二两三四五六七八九])([二两三四五六七八九])(十|百|千|万|亿)?$")
-VAGUE = regex.compile(r"^(数|几|上|成)(十|百|千|万|亿)$|^(十|百|千|万)几$")
+VAGUE = regex.compile(r"^(数|几|上|成)(十|百|千|万|亿)$|^(十|百|千|万)几$|^几$")
 PLAIN = regex.compile(r"\d+(?:\.\d+)?")
 WITH_MULT = regex.compile(r"(\d+(?:\.\d+)?)(万亿|千万|百万|万万|百|千|万|亿)")
 
@@ -77,12 +77,12 @@ def approx_pair(text: str) -> tuple[float, float] | None:
 
 
 def vague(text: str) -> float | None:
-    """`数百` → 100, `十几` → 10, `上千` → 1000: the smallest value of the magnitude."""
+    """`数百` → 100, `十几` → 10, `上千` → 1000, `几` → 1: the smallest value of the magnitude."""
     m = VAGUE.match(text)
     if not m:
         return None
     unit = m.group(2) or m.group(3)
-    return float(UNITS[unit])
+    return float(UNITS[unit]) if unit else 1.0
 
 
 def parse_number(text: str) -> float:

@@ -199,3 +199,11 @@ def test_intervals_and_occasions_after_每_count_but_the_base_of_a_rate_does_not
 def test_a_province_count_keeps_its_noun_and_a_road_number_is_no_figure():
     got = figures("西北5省份启动抗旱应急响应，318国道部分路段实行交通管制。")
     assert got == {"5省份": (5.0, None, "省份", None)}
+
+
+def test_a_bare_ji_counts_at_least_one_and_ratings_keep_ji_in_their_span():
+    got = figures("争取经过几年的努力，短短几个小时，2000吨级船舶可直达，沿海有8级大风。")
+    assert got["几年"] == (1.0, None, "年", "more_than")
+    assert got["几个小时"] == (1.0, None, "个小时", "more_than")
+    assert got["2000吨级"] == (2000.0, None, "吨", None)
+    assert got["8级"] == (8.0, None, "级", None)
