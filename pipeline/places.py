@@ -34,6 +34,8 @@ LEVEL_RANK = {
 STREET_AFTER = regex.compile(r"^(?:路|大道|大街|街(?!道|头)|巷|弄|胡同|广场|小区|花园|公寓|大厦|美食街|景区|公园|站(?!在))")
 
 
+# A township named without one of these is named by its bare form (`北滘` for 北滘镇).
+TOWNSHIP_SUFFIXES = ("镇", "乡", "街道")
 # After a county or township of a chain, an unknown township or village by its suffix
 # (`昭觉县支尔莫乡`, `西江镇某某村`): the gazetteer is from 2021–2023 and names change.
 FUNCTION_CHARS = set("的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其某每一两")
@@ -68,6 +70,9 @@ class PlaceFinder:
         self.language_after = regex.compile("|".join(map(regex.escape, data["language"]["after"])))
         self.min_village = int(data["village"]["min_length"])
         words_file = rules.root / "places" / data["crossing"]["words_file"]
+        product = data["product"]
+        not_before = "|".join(map(regex.escape, product["not_before"]))
+        self.product_after = regex.compile(rf"(?:{'|'.join(map(regex.escape, product['after']))})(?!{not_before})")
         lines = words_file.read_text(encoding="utf-8").splitlines()
         self.common_words = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
         self.abbreviations: dict[str, str] = {}
@@ -90,25 +95,50 @@ class PlaceFinder:
         self.list_closer = regex.compile(rf"(?:{'|'.join(map(regex.escape, cues['list_closer']))})")
 
     def _matches(self, text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[str, ...]]]:
-        """Longest non-overlapping matches, left to right, outside fixed phrases (`大江南北`)."""
+        """Longest non-overlapping matches, left to right, outside fixed phrases (`大江南北`).
+
+        A township's bare form (`北滘`) is taken only where no other name is: `成平` (成平乡)
+        must not cut 平远县 out of `造成平远县`.
+        """
         excluded = excluded + [m.span() for m in self.phrases.finditer(text)]
         found = []
         for end, (surface, keys) in self.gaz.iter(text):
             start = end - len(surface) + 1
             found.append((start, end + 1, surface, keys))
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        out, last = [], -1
+        bare = [m for m in found if self._bare_only(m[2], m[3])]
+        out = self._longest(text, [m for m in found if not self._bare_only(m[2], m[3])], excluded)
+        if bare:
+            out = sorted(out + self._longest(text, bare, excluded + [(s, e) for s, e, _, _ in out]))
+        return out
+
+    def _bare_only(self, surface: str, keys: tuple[str, ...]) -> bool:
+        """Every unit of this surface is a township named without its 镇/乡/街道."""
+        return not surface.endswith(TOWNSHIP_SUFFIXES) and all(self.gaz.units[k].level == "township" for k in keys)
+
+    def _longest(
+        self, text: str, found: list[tuple[int, int, str, tuple[str, ...]]], excluded: list[tuple[int, int]]
+    ) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """The leftmost longest of `found` (sorted by start, longest first) that pass the context filters."""
+        out: list[tuple[int, int, str, tuple[str, ...]]] = []
+        last = -1
         for s, e, surface, keys in found:
             if s < last or surface in self.not_places or self._at_word_seam(text, s, e):
                 continue
+            if self._bare_only(surface, keys) and (
+                text.startswith(TOWNSHIP_SUFFIXES, e) or text[e - 1 : e + 1] in self.common_words
+            ):
+                continue  # `六堡镇` missing from the gazetteer is no bare 六堡; `郴州对山洪灾害` holds no 对山
             if any(a < e and s < b for a, b in excluded):
                 continue
             if STREET_AFTER.match(text[e : e + 3]) and not (
-                text.startswith("景区", e) and all(self.gaz.units[k].level == "river" for k in keys)
+                text.startswith("景区", e) and any(self.gaz.units[k].level == "river" for k in keys)
             ):
                 continue  # a street or a point of interest; but `青海湖景区`, `黄山景区` lie at the lake, the mountain
             if self.language_after.match(text, e) and all(self.gaz.units[k].level == "foreign" for k in keys):
                 continue  # `西班牙文`, `越南语`: a language
+            if self.product_after.match(text, e):
+                continue  # `六堡茶`, `南丰蜜桔`: a product
             if out and out[-1][1] == s and surface.removesuffix("地区") in DIRECTION_REGIONS:
                 continue  # `西藏中部`, `广西中部地区`: a part of the place before it, not the region 中部地区
             if all(self.gaz.units[k].level == "region" for k in keys) and (tail := REGION_TAIL.match(text, e)):
@@ -159,7 +189,7 @@ class PlaceFinder:
         prev_end = -2
         for i, (s, e, surface, keys) in enumerate(matches):
             chained = prev_key if s == prev_end else None
-            key, candidates = self._resolve(keys, chained, context)
+            key, candidates = self._resolve(keys, chained, context, surface)
             if key is None and not candidates:
                 if not chained and self._plain_village(surface, keys):
                     # `遭受洪涝灾害的龙王庙村`: a village by its suffix, though the text does not say which of its namesakes.
@@ -174,10 +204,15 @@ class PlaceFinder:
                 continue
             unit = self.gaz.units[key] if key else self.gaz.units[candidates[0]]
             # A chain runs downwards: `大雪山乡永康河村` does not hold the county 永康 after a township.
-            down = chained is not None and LEVEL_RANK[unit.level] > LEVEL_RANK[self.gaz.units[chained].level]
-            if (unit.level == "village" and key is None) or (
-                self._needs_context(surface, unit)
-                and not (down or self._parent_named(unit, context) or self._stands_alone(text, i, unit, key, matches))
+            down = chained is not None and key is not None and chained in self.gaz.ancestors(key)
+            bare = unit.level == "township" and not surface.endswith(TOWNSHIP_SUFFIXES)
+            if (
+                (unit.level == "village" and key is None)
+                or (bare and not down)  # `顺德北滘`, `赣县区江口中心小学`: a bare township only right after its county
+                or (
+                    self._needs_context(surface, unit)
+                    and not (down or self._parent_named(unit, context) or self._stands_alone(text, i, unit, key, matches))
+                )
             ):
                 prev_key, prev_end = None, e
                 continue
@@ -260,8 +295,14 @@ class PlaceFinder:
                 )
         return extra
 
-    def _resolve(self, keys: tuple[str, ...], chained: str | None, context: set[str]) -> tuple[str | None, list[str]]:
+    def _resolve(
+        self, keys: tuple[str, ...], chained: str | None, context: set[str], surface: str = ""
+    ) -> tuple[str | None, list[str]]:
         """One unit for a surface form, or (None, candidates) when the text cannot decide."""
+        bare = [k for k in keys if self.gaz.units[k].level == "township" and not surface.endswith(TOWNSHIP_SUFFIXES)]
+        if bare and len(bare) < len(keys) and not (chained and any(chained in self.gaz.ancestors(k) for k in bare)):
+            # `中山`, `长江`, `巴西`: a city, river or country before any township's bare form.
+            keys = tuple(k for k in keys if k not in bare)
         if not chained:
             # Villages matter only when nothing else has the name and a unit above them is named:
             # checked on the codes first, so the village table is read only when it can help.
@@ -314,6 +355,8 @@ class PlaceFinder:
         """
         if unit.level == "county" and surface == unit.name and surface[-1] in "县旗" and surface[0] not in FUNCTION_CHARS:
             return False  # `曹县`, `易县`: a full county name, even of two characters
+        if unit.level == "township" and not surface.endswith(TOWNSHIP_SUFFIXES):
+            return True  # `北滘` for 北滘镇: a bare form, a place only near its county or city
         return unit.level in ("county", "township", "zone") and len(surface) <= 2
 
     def _stands_alone(

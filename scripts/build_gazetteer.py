@@ -105,6 +105,9 @@ _BANNER_PART_RE = re.compile(r"(左|右|前|中|后|翼|联合)$")
 # counts as ordinary when jieba lists it, not as ns, with at least this
 # frequency; rarer entries are names or obscure words that news does not use.
 ORDINARY_MIN_FREQ = 100
+# A township's bare form is looked up only near its county, but such forms are many
+# (`城关`, `新华`, `胜利`): any jieba word this frequent is dropped, whatever its tag.
+TOWNSHIP_WORD_MIN_FREQ = 5
 # Short forms that pass that test but are what news means by them (the place
 # sense dominates; jieba tags them n/nr/nz/v/d). Reviewed by hand.
 KEEP_SHORT = frozenset(
@@ -356,6 +359,24 @@ def township_short(name: str) -> str | None:
     return None
 
 
+def township_bare(name: str) -> str | None:
+    """A township without 镇/乡/街道, as local news names it after its county (`顺德北滘` for 北滘镇).
+
+    Ethnic townships lose their nationalities too (`长哨营满族乡` → `长哨营`). The
+    resolver takes such a form only where the county or city above it is named
+    (pipeline/places.py), and `AliasFilter.keep_township` drops ordinary words.
+    """
+    for suffix in ("街道", "镇", "乡"):
+        stem = name.removesuffix(suffix)
+        if stem != name:
+            if stem.endswith("族"):
+                stem = strip_ethnic(stem)
+            if len(stem) < 2 or is_ethnic_name(stem) or stem.endswith(("族", "乡", "镇", "路", "街", "道", "巷")):
+                return None  # `盐州路街道` minus 街道 is a street
+            return stem
+    return None
+
+
 class AliasFilter:
     """Drops short forms that would make the resolver misread ordinary text.
 
@@ -367,7 +388,8 @@ class AliasFilter:
 
     def __init__(self, words: dict[str, tuple[int, str]]) -> None:
         self.words = words
-        self.higher: dict[str, set[str]] = {"province": set(), "city": set()}
+        self.higher: dict[str, set[str]] = {"province": set(), "city": set(), "county": set()}
+        self.stems: set[str] = set()
         self.dropped: Counter[str] = Counter()
         self.examples: dict[str, list[str]] = {}
 
@@ -380,9 +402,31 @@ class AliasFilter:
         freq, tag = self.words.get(short, (0, "ns"))
         return f"a jieba word (not ns, freq >= {ORDINARY_MIN_FREQ})" if tag != "ns" and freq >= ORDINARY_MIN_FREQ else None
 
+    def keep_township(self, short: str | None) -> str | None:
+        """A township's bare form (`北滘`) unless it is a word jieba knows, or a higher unit's name.
+
+        Any tag counts: jieba tags ordinary words `ns` too (`大桥`, `河畔`, `英雄`, `山口`),
+        so bare forms that survive are names nobody writes for anything else.
+        """
+        if not short:
+            return None
+        if any(short in names for names in self.higher.values()) or short in self.stems or short in KEEP_SHORT:
+            self.dropped["township: same as a higher unit"] += 1
+            return None
+        freq, tag = self.words.get(short, (0, "ns"))
+        if short in DROP_SHORT or freq >= TOWNSHIP_WORD_MIN_FREQ:
+            self.dropped["township: an ordinary word"] += 1
+            return None
+        return short
+
     def register(self, level: str, name: str, aliases: Iterable[str]) -> None:
-        """Remember a province's or city's names, which outrank lower units."""
+        """Remember a province's, city's or county's names, which outrank lower units.
+
+        Its name without 市/县/区… counts too, even where that short form was dropped
+        as a word: `日照` stays the city 日照市, never the bare form of 日照街道.
+        """
         self.higher[level].update([name, *aliases])
+        self.stems.add(name[:-1])
 
     def keep(self, level: str, short: str | None) -> str | None:
         """The short form of a city or county if it survives the filters, else None."""
@@ -486,6 +530,7 @@ class Builder:
                 unit = Unit(pad(row["code"]), row["name"], "county", parent, aliases)
             if self.add(unit):
                 self.county_of[row["code"]] = unit.code
+                self.filter.register("county", unit.name, unit.aliases)
 
     def townships(self) -> None:
         """Township-level units; zones among them (codes 400–599) become `zone`."""
@@ -499,8 +544,8 @@ class Builder:
             if is_zone_township(row["code"], name):
                 unit = Unit(pad(row["code"]), name, "zone", parent, self.zones.aliases(name))
             else:
-                short = township_short(name)
-                unit = Unit(pad(row["code"]), township_name(name), "township", parent, [short] if short else [])
+                aliases = [a for a in (township_short(name), self.filter.keep_township(township_bare(name))) if a]
+                unit = Unit(pad(row["code"]), township_name(name), "township", parent, aliases)
             if self.add(unit):
                 self.streets.add(row["code"])
 

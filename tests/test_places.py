@@ -62,3 +62,11 @@ def test_a_village_named_with_its_suffix_is_a_place_even_when_its_namesakes_leav
     found = _places("遭受洪涝灾害的龙王庙村受损房屋已经基本完成修缮，村民发展村集体经济的劲头更足了。")
     assert (found["龙王庙村"].level, found["龙王庙村"].code) == ("village", None)
     assert not [t for t in found if t != "龙王庙村"]  # `发展村`: words run together
+
+
+def test_a_township_by_its_bare_form_right_after_its_county_and_nowhere_else():
+    found = _places("位于广东佛山顺德北滘的机器人智造城，吸引了大批企业。")
+    assert (found["北滘"].name, found["北滘"].parent) == ("北滘镇", "顺德区")
+    # 造成 + 平远县: a bare form (成平乡) never cuts a county out; 新场景 holds no 新场镇 without its county.
+    found = _places("暴雨一度造成平远县泗水镇多个村成为孤岛，上海的消费新场景不断涌现。")
+    assert found["平远县"].level == "county" and "成平" not in found and "新场" not in found
