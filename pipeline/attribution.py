@@ -52,6 +52,8 @@ DEICTIC_LEVELS = {
     "社区": ("village",),
     "省": ("province",),
 }
+# Province-level cities: `全市` after them means them.
+MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
 # How far before a figure a deictic word may stand (bounded, so long sentences stay linear).
 DEICTIC_REACH = 40
 # A date right after these is the base of a comparison, not the figure's period.
@@ -278,6 +280,11 @@ def _listed(text: str, admin: list[Entity]) -> set[int]:
     return listed
 
 
+def _deictic_level(p: Entity) -> str | None:
+    """The level a deictic word sees: `重庆全市`, `北京全市` — a municipality is a 市 too."""
+    return "city" if p.level == "province" and p.name in MUNICIPALITIES else p.level
+
+
 def _deictic_place(
     m: regex.Match[str], admin: list[Entity], admin_starts: list[int], subject: Entity | None, p_lo: int
 ) -> Entity | None:
@@ -286,7 +293,7 @@ def _deictic_place(
     levels = DEICTIC_LEVELS[m.group(1) or m.group(2)]
     if m.group(0)[0] in "全本":
         in_paragraph = admin[bisect.bisect_left(admin_starts, p_lo) : bisect.bisect_left(admin_starts, m.start())]
-        same = [p for p in in_paragraph if p.level in levels]
+        same = [p for p in in_paragraph if _deictic_level(p) in levels]
         if same:
             return same[-1]
         main = _subject(admin, levels)
@@ -294,7 +301,7 @@ def _deictic_place(
             return main
     before = admin[: bisect.bisect_left(admin_starts, m.start())]
     for level in levels:
-        prior = [p for p in before if p.level == level]
+        prior = [p for p in before if _deictic_level(p) == level]
         if prior:
             return prior[-1]
     if subject is not None and subject.level in levels:

@@ -102,6 +102,10 @@ class DateFinder:
         fest_suffix = "|".join(regex.escape(w) for w in sorted(self.windows, key=len, reverse=True) if w)
         self.farm_seasons = {k: tuple(v.split("..")) for k, v in rules.dates["farm_seasons"].items()}
         farm_names = "|".join(regex.escape(n) for n in sorted(self.farm_seasons, key=len, reverse=True))
+        self.holiday_back: dict[str, str] = rules.dates["holiday_back"]
+        holiday_back = "|".join(regex.escape(w) for w in sorted(self.holiday_back, key=len, reverse=True))
+        self.future_words = set(rules.dates["future"]["words"])
+        self.future_cue = regex.compile("|".join(map(regex.escape, rules.dates["future"]["cues"])))
         self.not_dates = set(rules.dates["not_dates"]["words"])
         label = rules.dates["edition_label"]
         nouns = "|".join(regex.escape(w) for w in label["nouns"])
@@ -138,16 +142,16 @@ class DateFinder:
               | 第(?P<ywk>[一二三四五六七八九十\d]{{1,3}})(?:周|个星期|个礼拜)
               | 第(?P<yday>[一二三四五六七八九十百\d]{{1,3}})天
               | (?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
-              | (?P<farm>{farm_names})(?:繁忙|大忙|生产)?(?:时节|期间|时期|季节)?
+              | (?:“(?P<farm>{farm_names})”|(?P<farm>{farm_names}))(?:繁忙|大忙|生产)?(?:时节|期间|时期|季节)?
               | (?P<yfest>{fest_names})(?P<yfwin>{fest_suffix})?
             )"""
         # Every match starts with one of these characters, or with the first two
         # characters of a listed word: one cheap test rejects the other positions
         # before any alternative is tried.
         firsts = set(
-            "0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊入" + ZODIAC
+            "0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊入过“" + ZODIAC
         )
-        words = [*self.relative, *self.festivals, *self.week_shift]
+        words = [*self.relative, *self.festivals, *self.week_shift, *self.holiday_back]
         starts = sorted({w[:2] for w in words if w[0] not in firsts}, key=len, reverse=True)
         first = "".join(sorted(firsts)) + "]|" + "|".join(regex.escape(w) for w in starts)
         self.pattern = regex.compile(
@@ -179,10 +183,11 @@ class DateFinder:
             | (?=[星礼禮週周])(?<![一二三四五六七八九十两几每\d个周])(?:星期|礼拜|禮拜|週|周)(?P<wd>[一二三四五六日天])
             | (?P<qrel>上上个|下下个|上个|下个|这个|上|下|本|当)季度(?P<qp>初|末|底)?
             | (?=[第首一二三四1-4])(?<![\d年])(?P<q>{QUARTER})(?P<qp>初|末|底)?
-            | (?:这个)?(?P<fest>{fest_names})(?P<fwin>{fest_suffix})?
+            | (?:这个)?(?:“(?P<fest>{fest_names})”(?={fest_suffix})|(?P<fest>{fest_names}))(?P<fwin>{fest_suffix})?
+            | (?P<hback>{holiday_back})
             | (?<!\p{{Han}})(?P<zodiac>[鼠牛虎兔龙蛇马羊猴鸡狗猪])年(?![代级份度底末初终])
             | (?P<ahead>临近)(?P<fest2>{fest_names})
-            | 近(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
+            | (?:近|过去)(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
             | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年(?P<nmore>多)?来
             | (?P<sseason>入春|入夏|入秋|入冬)(?=以来)
             | (?P<rel>{rel})
@@ -198,6 +203,7 @@ class DateFinder:
         out: list[Entity] = []
         discussed: int | None = None  # the year the text is talking about, for 上年 and 年底
         month: date | None = None  # the first day of the month it is talking about, for 当月 and 同月
+        holiday: tuple[date, date] | None = None  # the festival holiday named last, for `假期里`, `节日期间`
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e == s or any(a < e and s < b for a, b in excluded):
@@ -227,7 +233,17 @@ class DateFinder:
                 OCCASION_AFTER, e
             ):
                 continue  # `春节联欢晚会`, `《2023年春节戏曲晚会》`: an occasion, or an edition label
+            if m.group("hback"):
+                if holiday is None:
+                    continue  # `假期` with no holiday named before it says not which
+                first = self.holiday_back[m.group("hback")] == "first_day"
+                out.append(Entity("DATE", text[s:e], s, e, date_start=holiday[0], date_end=holiday[0] if first else holiday[1]))
+                continue
             start, end, vague = self.resolve(m, published, discussed, month)
+            if m.group("rel") in self.future_words and published and self.future_cue.search(text, max(0, s - 6), s):
+                start, end, vague = _relative(f"ahead:{(published - start).days}", published)  # `计划近日择机发射`
+            if m.group("fwin") and self.windows[m.group("fwin")] == "holiday" and start and end:
+                holiday = (start, end)
             if m.group("nyears2") and start and (event := self._founding(text, s, start.year)):
                 start, vague = event, False  # `新中国成立74年来`: from the founding day
             if (m.group("n8") or m.group("zodiac")) and start is None:
@@ -747,6 +763,9 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
         return date(p.year, int(first), 1), _month_end(p.year, int(last)), True
     if name == "ahead":
         return p + timedelta(days=1), p + timedelta(days=n), True
+    if name == "days":
+        first, _, last = arg.partition("-")
+        return p + timedelta(days=int(first)), p + timedelta(days=int(last)), False
     if name in ("month_end", "month_start"):
         y, mo = divmod(p.year * 12 + p.month - 1 + n, 12)
         if name == "month_start":
