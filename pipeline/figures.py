@@ -27,6 +27,8 @@ METRIC_TAIL = regex.compile(r"[\p{Han}（）()A-Za-z]{1,12}")
 # A bare 几 counts at least one (`几个小时` → 1, more_than; corpus/gold/DECISIONS.md).
 VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几|几(?![乎何率])"
 MULT = r"万亿|千万|百万|万万|万|亿|千|百"
+# Verbs and adverbs that end the noun of `N大 + noun` (`五大行业实现消费金额…` → `五大行业`).
+BIG_NOUN_END = "实现|达到|完成|累计|合计|共计|分别|均|已|将|占|同比|增长|总|全部|齐"
 # `(含)` marks a bound as included (`60周岁（含）以上`, `1万(含)-5万元`); it stays inside the figure.
 INCL = r"(?:[（(]含[）)])"
 RANGE_SEP = r"——|--|至|到|—|–|－|-|~|～|〜"
@@ -134,9 +136,9 @@ class FigureFinder:
               (?:{INCL}?(?P<ptrail>以上|以下|以内|左右|上下|多))?
           | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))
           | (?P<cfrac>(?P<cden>{AR}|{cn})分之(?P<cnum>{AR}|{cn_decimal}))(?:{INCL}?(?P<ptrail>以上|以下|以内|左右|上下|多))?
-          | (?P<half>一半多?|半数)
+          | (?P<half>一半多?|半数)(?:{INCL}?(?P<ptrail>以上|以下|左右|多))?
           | (?P<half_cheng>半成)(?![品熟])
-          | (?P<big>(?P<bnum>{cn}|{AR})大(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|$))
+          | (?P<big>(?P<bnum>{cn}|{AR})大(?:(?P<bnoun>类)|(?P<bnoun>\p{{Han}}{{1,8}}?)(?=[，。、；：的和与及等“”（）\s\d]|成为|建设|项目|领域|{BIG_NOUN_END}|$)))
           | (?P<num>{number})(?P<more>多|余|几)?(?:(?P<ge>个)(?=亿))?(?P<mult>{mult})?(?P<more2>多|余)?(?P<mult_hi>亿)?
             (?:{INCL}?(?P<sep>{RANGE_SEP})(?P<num2>{number})(?P<mult2>{mult})?)?
             (?:(?P<unit>{unit_alt})(?P<htail>半(?![{half_not}]))?
@@ -231,7 +233,8 @@ class FigureFinder:
             qualifier = self.trailing[g["ptrail"]] or None if g["ptrail"] else None
             return Quantity(_significant(100 * num / den), None, "%", qualifier, "percent")
         if g["half"]:
-            return Quantity(50.0, None, "%", "more_than" if g["half"].endswith("多") else None, "percent")
+            qualifier = self.trailing[g["ptrail"]] or None if g["ptrail"] else None
+            return Quantity(50.0, None, "%", "more_than" if g["half"].endswith("多") else qualifier, "percent")
         if g["half_cheng"]:
             return Quantity(5.0, None, "%", None, "percent")
         if g["big"]:
@@ -274,6 +277,8 @@ class FigureFinder:
             unit = self.symbols.get(currency, currency)
             unit, kind = self.canonical.get(unit, unit), self.unit_kind.get(unit, "money_foreign")
         if written_unit == "成":
+            if lo > 10:
+                return None  # `2025成都…大会`: tenths stop at ten; a year before 成 starts a name
             lo, hi, unit, kind = lo * 10, hi * 10 if hi is not None else None, "%", "percent"
         qualifier = None
         if g["more"] or g["more2"]:

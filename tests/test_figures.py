@@ -207,3 +207,11 @@ def test_a_bare_ji_counts_at_least_one_and_ratings_keep_ji_in_their_span():
     assert got["几个小时"] == (1.0, None, "个小时", "more_than")
     assert got["2000吨级"] == (2000.0, None, "吨", None)
     assert got["8级"] == (8.0, None, "级", None)
+
+
+def test_half_with_its_qualifier_big_nouns_end_at_a_verb_and_tenths_stop_at_ten():
+    got = figures("春播面积占全年一半以上，五大行业实现消费金额157亿元，12大类家电热销，2025成都车展开幕，客流增长超三成。")
+    assert got["一半以上"] == (50.0, None, "%", "at_least")
+    assert got["五大行业"] == (5.0, None, "行业", None) and got["12大类"] == (12.0, None, "类", None)
+    assert got["三成"][:3] == (30.0, None, "%")
+    assert not [t for t in got if t.startswith("2025")]
