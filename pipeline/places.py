@@ -139,6 +139,8 @@ class PlaceFinder:
                 continue  # `西班牙文`, `越南语`: a language
             if self.product_after.match(text, e):
                 continue  # `六堡茶`, `南丰蜜桔`: a product
+            if surface.endswith("乡") and text.startswith("村", e):
+                continue  # `美丽宜居乡村`: 乡村 (countryside) holds no 宜居乡
             if out and out[-1][1] == s and surface.removesuffix("地区") in DIRECTION_REGIONS:
                 continue  # `西藏中部`, `广西中部地区`: a part of the place before it, not the region 中部地区
             if all(self.gaz.units[k].level == "region" for k in keys) and (tail := REGION_TAIL.match(text, e)):

@@ -60,6 +60,7 @@ class ProgrammeFinder:
         head_alt = "|".join(regex.escape(h) for h in sorted(self.heads, key=len, reverse=True))
         self.head_after = regex.compile(rf"^[^\s，。、；：！？“”《》,;的等]{{0,8}}?(?P<h>{head_alt})")
         self.weak_heads = set(r["weak_heads"]["words"])
+        self.concept_endings = tuple(r["concept_endings"]["words"])
         self.construction = regex.compile("|".join(regex.escape(w) for w in r["construction"]["words"]))
         keep = r["name_boundaries"]["word_continues"]  # `乡` is no boundary in `乡村振兴`
         bounds = "|".join(
@@ -109,6 +110,8 @@ class ProgrammeFinder:
             return self.heads[m.group("h")] if m and m.group("h") not in self.weak_heads else None
         if m:
             return self.heads[m.group("h")]
+        if c.name.endswith(self.concept_endings):
+            return None  # `构建“首发经济”`: an idea, not something carried out
         if PLUS_MODEL.match(c.name) and not FORMAT_AFTER.match(after):
             return "model"
         m = self.head_end.search(c.name)
