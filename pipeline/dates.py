@@ -61,6 +61,12 @@ LUNAR_NAMED = {"正": 1, "冬": 11, "腊": 12}
 DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
+# `当天` and `当日` mean the day the text named last, when it named one (else publication).
+SAME_DAY_WORDS = {"当天", "当日"}
+# Between two days of one range (`昨天8时至今天8时`, `今天到27日`): hours, then 到/至.
+HOURS = r"(?:\d{1,2}(?:时|点)(?:\d{1,2}分)?|凌晨|早晨|上午|中午|下午|傍晚|晚上|夜间)"
+DAY_RANGE_JOIN = regex.compile(rf"{HOURS}?(?:到|至)")
+DAY_RANGE_END = regex.compile(HOURS)
 # A year right after these is the base of a comparison (`比1978年增长`), not the year under discussion.
 COMPARED = regex.compile(r"(?:比|较|同比|相比|相较)$")
 # A season with a year is a date (`今年入夏以来`); without one it is not (docs/ANNOTATION.md).
@@ -188,6 +194,7 @@ class DateFinder:
             | (?<!\p{{Han}})(?P<zodiac>[鼠牛虎兔龙蛇马羊猴鸡狗猪])年(?![代级份度底末初终])
             | (?P<ahead>临近)(?P<fest2>{fest_names})
             | (?:近|过去)(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
+            | 未来(?P<fyears>[一二两三四五六七八九十\d]{{1,2}})年
             | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年(?P<nmore>多)?来
             | (?P<sseason>入春|入夏|入秋|入冬)(?=以来)
             | (?P<rel>{rel})
@@ -204,6 +211,7 @@ class DateFinder:
         discussed: int | None = None  # the year the text is talking about, for 上年 and 年底
         month: date | None = None  # the first day of the month it is talking about, for 当月 and 同月
         holiday: tuple[date, date] | None = None  # the festival holiday named last, for `假期里`, `节日期间`
+        day: date | None = None  # the day named last, for `当天` (`27日称，当天…`)
         for m in self.pattern.finditer(text):
             s, e = m.span()
             if e == s or any(a < e and s < b for a, b in excluded):
@@ -240,6 +248,8 @@ class DateFinder:
                 out.append(Entity("DATE", text[s:e], s, e, date_start=holiday[0], date_end=holiday[0] if first else holiday[1]))
                 continue
             start, end, vague = self.resolve(m, published, discussed, month)
+            if m.group("rel") in SAME_DAY_WORDS and day is not None:
+                start = end = day  # `叙利亚反对派27日称，当天…`: the day just named, not publication
             if m.group("rel") in self.future_words and published and self.future_cue.search(text, max(0, s - 6), s):
                 start, end, vague = _relative(f"ahead:{(published - start).days}", published)  # `计划近日择机发射`
             if m.group("fwin") and self.windows[m.group("fwin")] == "holiday" and start and end:
@@ -257,8 +267,10 @@ class DateFinder:
                 discussed = start.year  # a whole calendar year: `2019年`, `去年`
             if start and end and (start.year, start.month) == (end.year, end.month):
                 month = start.replace(day=1)  # `9月份`, `5月3日`
+            if start and start == end and not vague:
+                day = start
             out.append(Entity("DATE", span_text, s, e, date_start=start, date_end=end, vague=vague or None))
-        return out
+        return _join_day_ranges(text, out)
 
     def _founding(self, text: str, s: int, year: int) -> date | None:
         """The day of the founding event named just before `N年来` (rules/dates/dates.toml), if its year fits."""
@@ -381,6 +393,8 @@ class DateFinder:
             return None, p, False
         if g["nyears"]:
             return date(p.year - _number(g["nyears"]), 1, 1), p, True
+        if g["fyears"]:
+            return p, date(p.year + _number(g["fyears"]), 12, 31), True  # `未来五年`: a plan's horizon
         if g["dd"]:
             day = int(g["dd"])
             y, mo = p.year, p.month
@@ -772,3 +786,25 @@ def _relative(rule: str, p: date) -> tuple[date | None, date | None, bool]:
             return date(y, mo + 1, 1), date(y, mo + 1, 10), False
         return date(y, mo + 1, 21), _month_end(y, mo + 1), False
     raise ValueError(f"unknown date rule {rule!r}")
+
+
+def _join_day_ranges(text: str, dates: list[Entity]) -> list[Entity]:
+    """Two days joined by 到/至, hours allowed around them, are one range (`昨天8时至今天8时` → P-1..P)."""
+    out: list[Entity] = []
+    for d in dates:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.date_start is not None
+            and prev.date_start == prev.date_end
+            and d.date_start is not None
+            and d.date_start == d.date_end
+            and prev.date_start <= d.date_start
+            and DAY_RANGE_JOIN.fullmatch(text, prev.end, d.start)
+        ):
+            tail = DAY_RANGE_END.match(text, d.end)
+            end = tail.end() if tail else d.end
+            out[-1] = Entity("DATE", text[prev.start : end], prev.start, end, date_start=prev.date_start, date_end=d.date_end)
+            continue
+        out.append(d)
+    return out
