@@ -43,11 +43,17 @@ FUNCTION_CHARS = set("的了和与及等在各全该本共是为把将对从向�
 DIRECTION_REGIONS = {"东部", "西部", "南部", "北部", "中部", "东北", "西北", "西南", "东南"}
 # A landscape word after a compass region is part of its name (`西南山区`, `东部沿海`, `西部地带`).
 REGION_TAIL = regex.compile(r"沿海地区|沿海|山区|地带|丘陵地区|丘陵|腹地")
+# A country's long form whose last word opens an institution's name gives way to the short one.
+LONG_FOREIGN = regex.compile(r"(?:国|联邦)$")
+INSTITUTION_AFTER = regex.compile(r"国(?:防|会|家|民|内|务院)|联邦(?:议会|政府|法院|众议院|参议院|警察)")
 # `北京市民`, `深圳市场`: 市 belongs to the next word; the place is the short form.
 CITY_WORD_AFTER = set("民场值面郊直")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
 NAME_CHAR = r"[^\P{Han}的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其我你他她它们个乡镇村区县市省]"
 UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,3}}?(?:镇|乡|街道)")
+# A reservoir by name: two to four name characters after a boundary, then 水库.
+RESERVOIR = regex.compile(rf"(?P<name>{NAME_CHAR}{{2,4}}?)水库")
+DASH = regex.compile(r"——|—")
 UNKNOWN_VILLAGE = regex.compile(rf"{NAME_CHAR}{{1,7}}?(?:村|社区|嘎查)(?!民|委|级|干部|集体)")
 # What may follow a run of one-character abbreviations for it to stand alone.
 ABBREVIATION_AFTER = regex.compile(
@@ -69,6 +75,7 @@ class PlaceFinder:
         self.phrases = regex.compile("|".join(map(regex.escape, data["phrases"]["words"] + data["comparatives"]["words"])))
         self.language_after = regex.compile("|".join(map(regex.escape, data["language"]["after"])))
         self.min_village = int(data["village"]["min_length"])
+        self.generic_reservoirs = set(data["reservoir"]["not_names"])
         words_file = rules.root / "places" / data["crossing"]["words_file"]
         product = data["product"]
         not_before = "|".join(map(regex.escape, product["not_before"]))
@@ -145,7 +152,14 @@ class PlaceFinder:
                 continue  # `西藏中部`, `广西中部地区`: a part of the place before it, not the region 中部地区
             if all(self.gaz.units[k].level == "region" for k in keys) and (tail := REGION_TAIL.match(text, e)):
                 surface, e = surface + tail.group(0), tail.end()
-            if surface.endswith("市") and text[e : e + 1] in CITY_WORD_AFTER and surface[:-1] in self.gaz.surfaces:
+            elif text.startswith("水库", e) and any(self.gaz.units[k].level == "river" for k in keys):
+                surface, e = surface + "水库", e + 2  # `上犹江水库`: the reservoir on the river, one water body
+            short = LONG_FOREIGN.sub("", surface)
+            if short != surface and short in self.gaz.surfaces and INSTITUTION_AFTER.match(text, s + len(short)):
+                # `以色列国防军`, `澳大利亚联邦议会`: the country, then its army or parliament.
+                surface, e = short, s + len(short)
+                keys = tuple(self.gaz.surfaces[surface])
+            elif surface.endswith("市") and text[e : e + 1] in CITY_WORD_AFTER and surface[:-1] in self.gaz.surfaces:
                 surface, e = surface[:-1], e - 1
                 keys = tuple(self.gaz.surfaces[surface])
             elif surface.endswith("县") and text[e : e + 1] in "域级" and self._names_province(surface[:-1]):
@@ -218,7 +232,8 @@ class PlaceFinder:
             ):
                 prev_key, prev_end = None, e
                 continue
-            ent = Entity("PLACE", surface, s, e, name=unit.name, level=unit.level)
+            name = unit.name + "水库" if surface.endswith("水库") and not unit.name.endswith("水库") else unit.name
+            ent = Entity("PLACE", surface, s, e, name=name, level=unit.level)
             if key:
                 ent.parent = self.gaz.parent_name(key)
                 ent.code = unit.code or None
@@ -229,9 +244,29 @@ class PlaceFinder:
             prev_key, prev_end = key, e
             if key:
                 context.add(key)
+        out += self._reservoirs(text, out, excluded)
         out += self._unknown_units(text, out, excluded)
         out += self._abbreviations(text, out, excluded)
         out.sort(key=lambda p: p.start)
+        return out
+
+    def _reservoirs(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
+        """A named reservoir missing from water.tsv, by its suffix (`——解放山水库`, `横州市六蓝水库`): a water body."""
+        if "水库" not in text:
+            return []
+        taken = [(p.start, p.end) for p in found] + excluded
+        # A reservoir's name starts right after a dash of apposition or a place (`横州市六蓝水库`, `大安的月亮泡水库`).
+        starts = {m.end() for m in DASH.finditer(text)}
+        starts |= {p.end + (1 if text.startswith("的", p.end) else 0) for p in found if p.level != "river"}
+        out = []
+        for s in sorted(starts):
+            m = RESERVOIR.match(text, s)
+            if m is None or any(w in m.group("name") for w in self.generic_reservoirs):
+                continue
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            out.append(Entity("PLACE", m.group(0), m.start(), m.end(), name=m.group(0), level="river"))
+            taken.append(m.span())
         return out
 
     def _unknown_units(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
