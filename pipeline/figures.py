@@ -372,6 +372,8 @@ class FigureFinder:
                     continue  # article-like 一: `一项新课题`, `一次偶然的机会`; but `每月召开一次`, `巡查一次。` count
             if g["noun"] and len(num) > 2:
                 continue
+            if num == "零" and not g["mult"]:
+                continue  # `零部件`, `零距离`: 零 alone counts nothing
             if g["unit"] and q.unit == "元" and not currency:
                 after = self.currency_after_yuan.match(text, e)
                 if after:  # `9000元日币`: the currency after 元 is the unit

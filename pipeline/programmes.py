@@ -35,7 +35,7 @@ FORMAT_AFTER = regex.compile(r"^的?(?:方式|形式)")
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
 LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
 # The heads of an unquoted full name (`…专项行动`), not inside a quote, and the Han run that reaches one.
-FULL_NAME_HEAD = regex.compile(r"(?:行动|工程|计划)(?![”’》])")
+FULL_NAME_HEAD = regex.compile(r"(?:行动|工程(?!师|院|学|兵)|计划)(?![”’》])")  # not 工程师, 工程院
 HAN_TAIL = regex.compile(r"\p{Han}+\Z")
 YEAR_BEFORE = regex.compile(r"(?:19|20)\d\d\Z")
 
