@@ -100,6 +100,8 @@ class PlaceFinder:
         self.cue_after = regex.compile(rf"(?:{'|'.join(map(regex.escape, cues['after']))})")
         self.boundary = set(cues["boundary"])
         self.list_closer = regex.compile(rf"(?:{'|'.join(map(regex.escape, cues['list_closer']))})")
+        closers = sorted(cues["township_list_closer"] + cues["township_after"], key=len, reverse=True)
+        self.township_closer = regex.compile(rf"(?:{'|'.join(map(regex.escape, closers))})")
 
     def _matches(self, text: str, excluded: list[tuple[int, int]]) -> list[tuple[int, int, str, tuple[str, ...]]]:
         """Longest non-overlapping matches, left to right, outside fixed phrases (`大江南北`).
@@ -114,7 +116,14 @@ class PlaceFinder:
             found.append((start, end + 1, surface, keys))
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         bare = [m for m in found if self._bare_only(m[2], m[3])]
-        out = self._longest(text, [m for m in found if not self._bare_only(m[2], m[3])], excluded)
+        # …but a longer bare form wins over a two-character short form at its start (`饶阳店两镇`, not 饶阳).
+        longer = {(m[0], m[1]) for m in bare}
+        primary = [
+            m
+            for m in found
+            if not self._bare_only(m[2], m[3]) and not (m[1] - m[0] <= 2 and any(a == m[0] and b > m[1] for a, b in longer))
+        ]
+        out = self._longest(text, primary, excluded)
         if bare:
             out = sorted(out + self._longest(text, bare, excluded + [(s, e) for s, e, _, _ in out]))
         return out
@@ -222,12 +231,14 @@ class PlaceFinder:
             # A chain runs downwards: `大雪山乡永康河村` does not hold the county 永康 after a township.
             down = chained is not None and key is not None and chained in self.gaz.ancestors(key)
             bare = unit.level == "township" and not surface.endswith(TOWNSHIP_SUFFIXES)
+            # `顺德北滘`, `郑口、饶阳店两镇`: a bare township right after its county, or in a list of townships.
+            placed = down or (bare and self._township_alone(text, i, matches))
             if (
                 (unit.level == "village" and key is None)
-                or (bare and not down)  # `顺德北滘`, `赣县区江口中心小学`: a bare township only right after its county
+                or (bare and not placed)
                 or (
                     self._needs_context(surface, unit)
-                    and not (down or self._parent_named(unit, context) or self._stands_alone(text, i, unit, key, matches))
+                    and not (placed or self._parent_named(unit, context) or self._stands_alone(text, i, unit, key, matches))
                 )
             ):
                 prev_key, prev_end = None, e
@@ -417,6 +428,12 @@ class PlaceFinder:
         while i + 1 < len(matches) and text[matches[i][1] : matches[i + 1][0]] in ("、", "和", "与", "及"):
             i += 1
         return bool(self.list_closer.match(text, matches[i][1]))
+
+    def _township_alone(self, text: str, i: int, matches: list[tuple[int, int, str, tuple[str, ...]]]) -> bool:
+        """A township's bare form in a list closed by a count of townships (`郑口、饶阳店两镇`), or before 辖区."""
+        while i + 1 < len(matches) and text[matches[i][1] : matches[i + 1][0]] in ("、", "和", "与", "及"):
+            i += 1
+        return bool(self.township_closer.match(text, matches[i][1]))
 
     def _parent_named(self, unit: Unit, context: set[str]) -> bool:
         """The unit directly above `unit` is named in the document; for a township, or the city above its county.
