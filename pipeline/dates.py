@@ -154,10 +154,10 @@ class DateFinder:
         # Every match starts with one of these characters, or with the first two
         # characters of a listed word: one cheap test rejects the other positions
         # before any alternative is tried.
-        firsts = set(
-            "0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊入过“" + ZODIAC
-        )
-        words = [*self.relative, *self.festivals, *self.week_shift, *self.holiday_back]
+        firsts = set("0123456789零〇一二两三四五六七八九十截上本下这這今去明前后大次同当星礼禮周週第首近临农阴闰正冬腊" + ZODIAC)
+        quoted = [f"“{n}" for n in (*self.festivals, *self.farm_seasons)]  # `“五一”假期`, `今年“三夏”期间`
+        since = ["入春", "入夏", "入秋", "入冬", "过去"]  # `入秋以来`, `过去5年`
+        words = [*self.relative, *self.festivals, *self.week_shift, *self.holiday_back, *quoted, *since]
         starts = sorted({w[:2] for w in words if w[0] not in firsts}, key=len, reverse=True)
         first = "".join(sorted(firsts)) + "]|" + "|".join(regex.escape(w) for w in starts)
         self.pattern = regex.compile(

@@ -69,6 +69,7 @@ class PlaceFinder:
 
     def __init__(self, rules: Rules, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
+        self._levels: dict[str, str] = {}
         with open(rules.root / "places" / "not_places.toml", "rb") as f:
             data = tomllib.load(f)
         self.not_places = set(data["words"]["words"])
@@ -115,22 +116,35 @@ class PlaceFinder:
             start = end - len(surface) + 1
             found.append((start, end + 1, surface, keys))
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        bare = [m for m in found if self._bare_only(m[2], m[3])]
-        # …but a longer bare form wins over a two-character short form at its start (`饶阳店两镇`, not 饶阳).
-        longer = {(m[0], m[1]) for m in bare}
-        primary = [
-            m
-            for m in found
-            if not self._bare_only(m[2], m[3]) and not (m[1] - m[0] <= 2 and any(a == m[0] and b > m[1] for a, b in longer))
-        ]
+        primary, bare = [], []
+        for m in found:
+            (bare if self._bare_only(m[2], m[3]) else primary).append(m)
+        if bare:
+            # A bare form is taken only after another name or in a list of townships: look no further elsewhere.
+            after = {e for _, e, _, _ in primary}
+            bare = [
+                m for m in bare if m[0] in after or text[m[1] : m[1] + 1] in "、和与及" or self.township_closer.match(text, m[1])
+            ]
+            # …and a longer bare form wins over a two-character short form at its start (`饶阳店两镇`, not 饶阳).
+            longer = {(m[0], m[1]) for m in bare}
+            primary = [m for m in primary if not (m[1] - m[0] <= 2 and any(a == m[0] and b > m[1] for a, b in longer))]
         out = self._longest(text, primary, excluded)
         if bare:
             out = sorted(out + self._longest(text, bare, excluded + [(s, e) for s, e, _, _ in out]))
         return out
 
+    def _level(self, key: str) -> str:
+        """A unit's level, told from the key alone for a village (reading a village row is slow), else remembered."""
+        if is_village(key):
+            return "village"
+        level = self._levels.get(key)
+        if level is None:
+            level = self._levels[key] = self.gaz.units[key].level
+        return level
+
     def _bare_only(self, surface: str, keys: tuple[str, ...]) -> bool:
         """Every unit of this surface is a township named without its 镇/乡/街道."""
-        return not surface.endswith(TOWNSHIP_SUFFIXES) and all(self.gaz.units[k].level == "township" for k in keys)
+        return not surface.endswith(TOWNSHIP_SUFFIXES) and all(self._level(k) == "township" for k in keys)
 
     def _longest(
         self, text: str, found: list[tuple[int, int, str, tuple[str, ...]]], excluded: list[tuple[int, int]]
@@ -148,10 +162,10 @@ class PlaceFinder:
             if any(a < e and s < b for a, b in excluded):
                 continue
             if STREET_AFTER.match(text[e : e + 3]) and not (
-                text.startswith("景区", e) and any(self.gaz.units[k].level == "river" for k in keys)
+                text.startswith("景区", e) and any(self._level(k) == "river" for k in keys)
             ):
                 continue  # a street or a point of interest; but `青海湖景区`, `黄山景区` lie at the lake, the mountain
-            if self.language_after.match(text, e) and all(self.gaz.units[k].level == "foreign" for k in keys):
+            if self.language_after.match(text, e) and all(self._level(k) == "foreign" for k in keys):
                 continue  # `西班牙文`, `越南语`: a language
             if self.product_after.match(text, e):
                 continue  # `六堡茶`, `南丰蜜桔`: a product
@@ -159,9 +173,9 @@ class PlaceFinder:
                 continue  # `美丽宜居乡村`: 乡村 (countryside) holds no 宜居乡
             if out and out[-1][1] == s and surface.removesuffix("地区") in DIRECTION_REGIONS:
                 continue  # `西藏中部`, `广西中部地区`: a part of the place before it, not the region 中部地区
-            if all(self.gaz.units[k].level == "region" for k in keys) and (tail := REGION_TAIL.match(text, e)):
+            if all(self._level(k) == "region" for k in keys) and (tail := REGION_TAIL.match(text, e)):
                 surface, e = surface + tail.group(0), tail.end()
-            elif text.startswith("水库", e) and any(self.gaz.units[k].level == "river" for k in keys):
+            elif text.startswith("水库", e) and any(self._level(k) == "river" for k in keys):
                 surface, e = surface + "水库", e + 2  # `上犹江水库`: the reservoir on the river, one water body
             short = LONG_FOREIGN.sub("", surface)
             if short != surface and short in self.gaz.surfaces and INSTITUTION_AFTER.match(text, s + len(short)):
@@ -197,7 +211,7 @@ class PlaceFinder:
         return e - s == 2 and s > 0 and text[s - 1 : s + 1] in self.common_words and text[e - 1 : e + 1] in self.common_words
 
     def _names_province(self, surface: str) -> bool:
-        return any(self.gaz.units[k].level == "province" for k in self.gaz.surfaces.get(surface, ()))
+        return any(self._level(k) == "province" for k in self.gaz.surfaces.get(surface, ()))
 
     def find(self, text: str, excluded: list[tuple[int, int]]) -> list[Entity]:
         """Every place of `text` (excluded spans are programme names and titles)."""
@@ -347,7 +361,7 @@ class PlaceFinder:
         self, keys: tuple[str, ...], chained: str | None, context: set[str], surface: str = ""
     ) -> tuple[str | None, list[str]]:
         """One unit for a surface form, or (None, candidates) when the text cannot decide."""
-        bare = [k for k in keys if self.gaz.units[k].level == "township" and not surface.endswith(TOWNSHIP_SUFFIXES)]
+        bare = [] if surface.endswith(TOWNSHIP_SUFFIXES) else [k for k in keys if self._level(k) == "township"]
         if bare and len(bare) < len(keys) and not (chained and any(chained in self.gaz.ancestors(k) for k in bare)):
             # `中山`, `长江`, `巴西`: a city, river or country before any township's bare form.
             keys = tuple(k for k in keys if k not in bare)
