@@ -170,14 +170,31 @@ def _is_period(d: Entity) -> bool:
 
 
 def governing_period(text: str, dates: list[Entity]) -> Entity | None:
-    """The article's own period: its first `…以来`, else the first period of its lead, else its first date there."""
+    """The article's own period: a `…以来` or a holiday its lead opens with, else its first `…以来`,
+    else the first period of its lead, else its first date there.
+
+    `“五一”假期，…` at the head of a holiday story frames its figures, not a `今年以来` paragraphs later.
+    """
+    lead_end = _lead_end(text)
+    in_lead = [d for d in dates if d.start < lead_end]
+    opening = next((d for d in in_lead if d.text.endswith("以来") or _is_holiday(d)), None)
+    if opening is not None:
+        return opening
     since = next((d for d in dates if d.text.endswith("以来")), None)
     if since is not None:
         return since
-    lead_end = _lead_end(text)
-    in_lead = [d for d in dates if d.start < lead_end]
     periods = [d for d in in_lead if _is_period(d)]
     return (periods or in_lead or [None])[0]
+
+
+def _is_holiday(d: Entity) -> bool:
+    """A festival's holiday of several days (`“五一”假期`, `春节期间`)."""
+    return bool(
+        d.text.endswith(("假期", "期间", "长假", "黄金周"))
+        and d.date_start
+        and d.date_end
+        and 1 <= (d.date_end - d.date_start).days <= 10
+    )
 
 
 def attribute(

@@ -120,3 +120,9 @@ def test_a_report_year_stays_the_period_past_the_years_it_is_compared_with_and_b
         assert figures[mention].date == {"start": "2019-01-01", "end": "2019-12-31"}, mention
     last_year = next(e for e in found if e.type == "DATE" and e.text == "上年")
     assert last_year.date_start == date(2018, 1, 1)  # the year before 2019, not before the base 2018
+
+
+def test_a_holiday_the_lead_opens_with_frames_the_figures_of_later_paragraphs():
+    text = "“五一”假期，各地文旅消费火热。\n今年以来，全国新开通旅游专线多条。\n全国1000多个县城的酒店预订量同比增长超三成。"
+    f = {e.text: e for e in extract(text, date(2025, 5, 6)) if e.type == "FIGURE"}["1000多个"]
+    assert f.date == {"start": "2025-05-01", "end": "2025-05-05"}
