@@ -123,6 +123,10 @@ def test_a_report_year_stays_the_period_past_the_years_it_is_compared_with_and_b
 
 
 def test_a_holiday_the_lead_opens_with_frames_the_figures_of_later_paragraphs():
-    text = "“五一”假期，各地文旅消费火热。\n今年以来，全国新开通旅游专线多条。\n全国1000多个县城的酒店预订量同比增长超三成。"
+    text = (
+        "“五一”假期，丰富的文旅活动、多样的消费场景吸引众多游客，各地消费市场持续涌动着新活力。\n"
+        "文旅部门介绍，今年以来，全国新开通旅游专线多条。\n"
+        "全国1000多个县城的酒店预订量同比增长超三成。"
+    )
     f = {e.text: e for e in extract(text, date(2025, 5, 6)) if e.type == "FIGURE"}["1000多个"]
     assert f.date == {"start": "2025-05-01", "end": "2025-05-05"}
