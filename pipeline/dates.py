@@ -193,7 +193,8 @@ class DateFinder:
             | (?P<hback>{holiday_back})
             | (?<!\p{{Han}})(?P<zodiac>[鼠牛虎兔龙蛇马羊猴鸡狗猪])年(?![代级份度底末初终])
             | (?P<ahead>临近)(?P<fest2>{fest_names})
-            | (?:近|过去)(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
+            | (?:近|过去(?!一年))(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
+            | (?<![\p{{Han}}\d])前(?P<fmonths>[一二两三四五六七八九十\d]{{1,2}})个月
             | 未来(?P<fyears>[一二两三四五六七八九十\d]{{1,2}})年
             | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年(?P<nmore>多)?来
             | (?P<sseason>入春|入夏|入秋|入冬)(?=以来)
@@ -248,6 +249,10 @@ class DateFinder:
                 out.append(Entity("DATE", text[s:e], s, e, date_start=holiday[0], date_end=holiday[0] if first else holiday[1]))
                 continue
             start, end, vague = self.resolve(m, published, discussed, month)
+            if m.group("mrel") in ("上月", "上个月") and month is not None and COMPARED.search(text, max(0, s - 3), s):
+                # `4月份…较上月提高`: the month before the one under discussion.
+                y, mo = divmod(month.year * 12 + month.month - 2, 12)
+                start, end = date(y, mo + 1, 1), _month_end(y, mo + 1)
             if m.group("rel") in SAME_DAY_WORDS and day is not None:
                 start = end = day  # `叙利亚反对派27日称，当天…`: the day just named, not publication
             if m.group("rel") in self.future_words and published and self.future_cue.search(text, max(0, s - 6), s):
@@ -393,6 +398,11 @@ class DateFinder:
             return None, p, False
         if g["nyears"]:
             return date(p.year - _number(g["nyears"]), 1, 1), p, True
+        if g["fmonths"]:
+            # `前5个月`: January to the end of the N-th month, of this year once that month has ended.
+            n = _number(g["fmonths"])
+            year = (discussed or p.year) if discussed else (p.year if _month_end(p.year, n) < p else p.year - 1)
+            return date(year, 1, 1), _month_end(year, n), False
         if g["fyears"]:
             return p, date(p.year + _number(g["fyears"]), 12, 31), True  # `未来五年`: a plan's horizon
         if g["dd"]:
@@ -614,8 +624,13 @@ class DateFinder:
     def _window(self, name: str, window: str, d: date) -> tuple[date | None, date | None, bool]:
         """The period a festival window (`期间`, `前`, `前夕`) gives around the festival day D."""
         if window == "holiday":
-            n = int(self.festivals[name].get("holiday_days", 1))
-            return d, d + timedelta(days=n - 1), False
+            fest = self.festivals[name]
+            n = int(fest.get("holiday_days", 1))
+            # `holiday_from` = {year: offset}: the latest year not after D's shifts the start (2025: 除夕).
+            since = [(int(y), off) for y, off in fest.get("holiday_from", {}).items() if int(y) <= d.year]
+            shift = max(since)[1] if since else 0
+            start = d + timedelta(days=shift)
+            return start, start + timedelta(days=n - 1), False
         if window == "before":
             return None, d - timedelta(days=1), False
         if window == "around":

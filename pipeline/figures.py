@@ -27,6 +27,8 @@ METRIC_TAIL = regex.compile(r"[\p{Han}（）()A-Za-z]{1,12}")
 # A bare 几 counts at least one (`几个小时` → 1, more_than; corpus/gold/DECISIONS.md).
 VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几|几(?![乎何率])"
 MULT = r"万亿|千万|百万|万万|万|亿|千|百"
+# Words that 多 starts after a figure, where it is no "more than" (`两岸多方面的交往`, `两国多地`).
+MANY_WORDS = "方面|种|样|元|彩|层|维|边|领域|措|部门|地|渠道|形式|举|点|线|头|国|个|家|次|项"
 # Verbs and adverbs that end the noun of `N大 + noun` (`五大行业实现消费金额…` → `五大行业`).
 BIG_NOUN_END = "实现|达到|完成|累计|合计|共计|分别|均|已|将|占|同比|增长|总|全部|齐"
 # `(含)` marks a bound as included (`60周岁（含）以上`, `1万(含)-5万元`); it stays inside the figure.
@@ -144,7 +146,7 @@ class FigureFinder:
             (?:(?P<unit>{unit_alt})(?P<htail>半(?![{half_not}]))?
                (?:{INCL}?(?P<sep3>{RANGE_SEP})(?P<num3>{number})(?P<mult3>{mult})?(?P=unit))?
               |(?P<noun>{nouns}))?
-            (?:{INCL}?(?P<trail>以上|以下|以内|之内|左右|上下|多|余))?
+            (?:{INCL}?(?P<trail>以上|以下|以内|之内|左右|上下|多(?!{MANY_WORDS})|余))?
             """,
             regex.VERBOSE,
         )

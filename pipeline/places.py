@@ -89,7 +89,8 @@ class PlaceFinder:
             if len(cells) == 2 and not line.startswith("#") and cells[0] != "abbreviation":
                 self.abbreviations[cells[0]] = cells[1]
         chars = "".join(self.abbreviations)
-        self.abbreviation_run = regex.compile(rf"[{chars}]{{2,4}}(?={ABBREVIATION_AFTER.pattern})")
+        # `港澳` (and `港澳台`) name the two (three) places wherever they stand, but in `港澳办`.
+        self.abbreviation_run = regex.compile(rf"[{chars}]{{2,4}}(?={ABBREVIATION_AFTER.pattern})|港澳台?(?!办|事务)")
         # Province keys of the abbreviated names (looked up by name: scanning every unit is slow).
         self.by_name = {
             name: next((k for k in gazetteer.surfaces.get(name, []) if gazetteer.units[k].level == "province"), None)

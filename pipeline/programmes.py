@@ -27,7 +27,9 @@ NUMERAL_FORMULA = regex.compile(r"^[一二三四五六七八九十两百千万]+
 # Five-year plans are programmes of kind document, quoted or not (docs/ANNOTATION.md): `“十四五”`, `十四五规划`,
 # and quoted the earlier ones (`“七五”计划`, 1986–1990).
 FIVE_YEAR_PLAN = regex.compile(r"(?:十[一二三四五六七八九]|[六七八九十])五(?:规划|计划)?")
-UNQUOTED_PLAN = regex.compile(r"(?<![“‘\"])十[一二三四五六七八九]五(?:规划)?(?![”’\"])")
+UNQUOTED_PLAN = regex.compile(
+    r"(?<![“‘\"])(?:十[一二三四五六七八九]五(?:规划)?|第[一二三四五六七八九十]{1,3}个五年(?:计划|规划))(?![”’\"])"
+)
 # A quoted “X+Y” working model is a programme of kind model by its form (docs/ANNOTATION.md: `“5G+智慧港口”`).
 PLUS_MODEL = regex.compile(r"^[^+＋]*\p{Han}[^+＋]*(?:[+＋][^+＋]*\p{Han}[^+＋]*)+$")
 # …unless it only says how something is held (`以“线上+线下”的方式`, `“现场+视频”形式`).
