@@ -51,6 +51,10 @@ CITY_WORD_AFTER = set("民场值面郊直")
 # Name characters exclude function words, so `章贡区共清理社区` or `各乡镇` make no unit.
 NAME_CHAR = r"[^\P{Han}的了和与及等在各全该本共是为把将对从向于并也都还又就被让给所有这那之其我你他她它们个乡镇村区县市省]"
 UNKNOWN_TOWNSHIP = regex.compile(rf"{NAME_CHAR}{{2,3}}?(?:镇|乡|街道)")
+# After a foreign place, a county, town or island by its suffix (`夏威夷州毛伊县`), not a plural (`多州`).
+FOREIGN_CHILD = regex.compile(
+    rf"(?![多数几州县省市岛东西南北中]|其他|部分)(?:(?!政府|磋商|强推|郊|部){NAME_CHAR}){{2,5}}?(?:县|州|岛|镇|郡)"
+)
 # A reservoir by name: two to four name characters after a boundary, then 水库.
 RESERVOIR = regex.compile(rf"(?P<name>{NAME_CHAR}{{2,4}}?)水库")
 DASH = regex.compile(r"——|—")
@@ -299,10 +303,19 @@ class PlaceFinder:
         """Townships and villages missing from the gazetteer, when they continue a chain, and their later mentions."""
         taken = [(p.start, p.end) for p in found] + excluded
         extra: list[Entity] = []
-        tails = sorted((p for p in found if p.level in ("county", "township")), key=lambda p: p.start)
+        tails = sorted((p for p in found if p.level in ("county", "township", "foreign")), key=lambda p: p.start)
         queue = list(tails)
         while queue:
             head = queue.pop(0)
+            if head.level == "foreign":
+                # `美国夏威夷州毛伊县`: a county, town or island abroad the gazetteer lacks, in its country's chain.
+                m = FOREIGN_CHILD.match(text, head.end)
+                if self._free(m, taken):
+                    country = head.parent or head.name
+                    ent = Entity("PLACE", m.group(0), m.start(), m.end(), name=m.group(0), level="foreign", parent=country)
+                    extra.append(ent)
+                    taken.append(m.span())
+                continue
             pattern = UNKNOWN_TOWNSHIP if head.level == "county" else UNKNOWN_VILLAGE
             m = pattern.match(text, head.end)
             if not self._free(m, taken):

@@ -70,3 +70,14 @@ def test_a_township_by_its_bare_form_right_after_its_county_and_nowhere_else():
     # 造成 + 平远县: a bare form (成平乡) never cuts a county out; 新场景 holds no 新场镇 without its county.
     found = _places("暴雨一度造成平远县泗水镇多个村成为孤岛，上海的消费新场景不断涌现。")
     assert found["平远县"].level == "county" and "成平" not in found and "新场" not in found
+
+
+def test_a_county_or_island_abroad_continues_its_country_chain_and_is_found_again():
+    found = [
+        e
+        for e in extract("根据美国夏威夷州毛伊县公布的数据，毛伊县已有96人遇难。日本政府强推福岛核污染水排海。")
+        if e.type == "PLACE"
+    ]
+    maui = [e for e in found if e.text == "毛伊县"]
+    assert len(maui) == 2 and all((e.level, e.parent) == ("foreign", "美国") for e in maui)
+    assert not [e for e in found if "政府" in e.text]
