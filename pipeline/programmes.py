@@ -34,6 +34,8 @@ UNQUOTED_PLAN = regex.compile(
 PLUS_MODEL = regex.compile(r"^[^+＋]*\p{Han}[^+＋]*(?:[+＋][^+＋]*\p{Han}[^+＋]*)+$")
 # …unless it only says how something is held (`以“线上+线下”的方式`, `“现场+视频”形式`).
 FORMAT_AFTER = regex.compile(r"^的?(?:方式|形式)")
+# A list of quotes closed by one more item and its head (`…、高度自治的方针`).
+LIST_TAIL_HEAD = regex.compile(r"、[^，。；：“”《》\s]{1,8}?的(?P<h>方针|原则|政策|战略|制度|机制)")
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
 LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
 # The heads of an unquoted full name (`…专项行动`), not inside a quote, and the Han run that reaches one.
@@ -170,6 +172,9 @@ class ProgrammeFinder:
                 groups.append([c])
         for g in groups:
             kinds = [c.kind for c in g if c.kind]
+            if not kinds and len(g) > 1 and (tail := LIST_TAIL_HEAD.match(text, g[-1].end + 1)):
+                # `“一国两制”、“港人治港”、“澳人治澳”、高度自治的方针`: the list ends in its head.
+                kinds = [self.heads[tail.group("h")]]
             if kinds:
                 for c in g:
                     c.kind = c.kind or kinds[-1]
