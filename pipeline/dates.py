@@ -62,7 +62,7 @@ DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇
 
 
 # `当天` and `当日` mean the day the text named last, when it named one (else publication).
-SAME_DAY_WORDS = {"当天", "当日"}
+SAME_DAY_WORDS = {"当天", "当日", "同一天", "同日"}
 # Between two days of one range (`昨天8时至今天8时`, `今天到27日`): hours, then 到/至.
 HOURS = r"(?:\d{1,2}(?:时|点)(?:\d{1,2}分)?|凌晨|早晨|上午|中午|下午|傍晚|晚上|夜间)"
 DAY_RANGE_JOIN = regex.compile(rf"{HOURS}?(?:到|至)")
@@ -149,7 +149,7 @@ class DateFinder:
               | 第(?P<yday>[一二三四五六七八九十百\d]{{1,3}})天
               | (?P<season>春季|夏季|秋季|冬季|春天|夏天|秋天|冬天|入春|入夏|入秋|入冬)
               | (?:“(?P<farm>{farm_names})”|(?P<farm>{farm_names}))(?:繁忙|大忙|生产)?(?:时节|期间|时期|季节)?
-              | (?P<yfest>{fest_names})(?P<yfwin>{fest_suffix})?
+              | (?:“(?P<yfest>{fest_names})”(?={fest_suffix})|(?P<yfest>{fest_names}))(?P<yfwin>{fest_suffix})?
             )"""
         # Every match starts with one of these characters, or with the first two
         # characters of a listed word: one cheap test rejects the other positions
@@ -185,8 +185,8 @@ class DateFinder:
               | {year}(?:的?{ypart})?(?:{tail})?
               | (?P<yrel>{YREL})(?:的|这个)?{ypart}
               )
-            | (?=[上下这這本])(?<![日基根资成版样文剧课账])(?P<wrel>{wrel})(?:星期|礼拜|周|週)(?:(?:星期|礼拜|周|週)?(?P<wd>[一二三四五六日天末]))?(?![边期转围年刊报])
-            | (?=[星礼禮週周])(?<![一二三四五六七八九十两几每\d个周])(?:星期|礼拜|禮拜|週|周)(?P<wd>[一二三四五六日天])
+            | (?=[上下这這本])(?<![日基根资成版样文剧课账赶跟遇碰])(?P<wrel>{wrel})(?:星期|礼拜|周|週)(?:(?:星期|礼拜|周|週)?(?P<wd>[一二三四五六日天末]))?(?![边期转围年刊报])
+            | (?=[星礼禮週周])(?<![一二三四五六七八九十两几每\d个周])(?:星期|礼拜|禮拜|週|周)(?P<wd>[一二三四五六日天]|末(?!端|梢))
             | (?P<qrel>上上个|下下个|上个|下个|这个|上|下|本|当)季度(?P<qp>初|末|底)?
             | (?=[第首一二三四1-4])(?<![\d年])(?P<q>{QUARTER})(?P<qp>初|末|底)?
             | (?:这个)?(?:“(?P<fest>{fest_names})”(?={fest_suffix})|(?P<fest>{fest_names}))(?P<fwin>{fest_suffix})?
@@ -257,7 +257,12 @@ class DateFinder:
                 start = end = day  # `叙利亚反对派27日称，当天…`: the day just named, not publication
             if m.group("rel") in self.future_words and published and self.future_cue.search(text, max(0, s - 6), s):
                 start, end, vague = _relative(f"ahead:{(published - start).days}", published)  # `计划近日择机发射`
-            if m.group("fwin") and self.windows[m.group("fwin")] == "holiday" and start and end:
+            if (
+                (m.group("fwin") or m.group("yfwin"))
+                and self.windows[m.group("fwin") or m.group("yfwin")] == "holiday"
+                and start
+                and end
+            ):
                 holiday = (start, end)
             if m.group("nyears2") and start and (event := self._founding(text, s, start.year)):
                 start, vague = event, False  # `新中国成立74年来`: from the founding day
