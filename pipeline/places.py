@@ -180,6 +180,8 @@ class PlaceFinder:
                 continue  # `西藏中部`, `广西中部地区`: a part of the place before it, not the region 中部地区
             if all(self._level(k) == "region" for k in keys) and (tail := REGION_TAIL.match(text, e)):
                 surface, e = surface + tail.group(0), tail.end()
+            elif text.startswith("地区", e) and all(self._level(k) == "foreign" for k in keys):
+                surface, e = surface + "地区", e + 2  # `英格兰地区`: the region, with its word
             elif text.startswith("水库", e) and any(self._level(k) == "river" for k in keys):
                 surface, e = surface + "水库", e + 2  # `上犹江水库`: the reservoir on the river, one water body
             short = LONG_FOREIGN.sub("", surface)
@@ -231,9 +233,11 @@ class PlaceFinder:
         out: list[Entity] = []
         prev_key: str | None = None
         prev_end = -2
+        # Names the text gives after a township or county (`壶瓶山镇天坪村`): there the chain says where they are.
+        chain_named = {surface for s, _, surface, _ in matches if s and text[s - 1] in "镇乡县区道"}
         for i, (s, e, surface, keys) in enumerate(matches):
             chained = prev_key if s == prev_end else None
-            key, candidates = self._resolve(keys, chained, context, surface)
+            key, candidates = self._resolve(keys, chained, context, surface, surface not in chain_named)
             if key is None and not candidates:
                 if not chained and self._plain_village(surface, keys):
                     # `遭受洪涝灾害的龙王庙村`: a village by its suffix, though the text does not say which of its namesakes.
@@ -253,7 +257,7 @@ class PlaceFinder:
             # `顺德北滘`, `郑口、饶阳店两镇`: a bare township right after its county, or in a list of townships.
             placed = down or (bare and self._township_alone(text, i, matches))
             if (
-                (unit.level == "village" and key is None)
+                (unit.level == "village" and key is None and not candidates)
                 or (bare and not placed)
                 or (
                     self._needs_context(surface, unit)
@@ -315,6 +319,7 @@ class PlaceFinder:
                     ent = Entity("PLACE", m.group(0), m.start(), m.end(), name=m.group(0), level="foreign", parent=country)
                     extra.append(ent)
                     taken.append(m.span())
+                    queue.append(ent)  # `美国肯塔基州特里格县`: the chain goes on
                 continue
             pattern = UNKNOWN_TOWNSHIP if head.level == "county" else UNKNOWN_VILLAGE
             m = pattern.match(text, head.end)
@@ -372,7 +377,7 @@ class PlaceFinder:
         return extra
 
     def _resolve(
-        self, keys: tuple[str, ...], chained: str | None, context: set[str], surface: str = ""
+        self, keys: tuple[str, ...], chained: str | None, context: set[str], surface: str = "", by_city: bool = True
     ) -> tuple[str | None, list[str]]:
         """One unit for a surface form, or (None, candidates) when the text cannot decide."""
         bare = [] if surface.endswith(TOWNSHIP_SUFFIXES) else [k for k in keys if self._level(k) == "township"]
@@ -383,7 +388,9 @@ class PlaceFinder:
             # Villages matter only when nothing else has the name and a unit above them is named:
             # checked on the codes first, so the village table is read only when it can help.
             upper = [k for k in keys if not is_village(k)]
-            if not upper and not any(k[:9] + "000" in context or k[:6] + "000000" in context for k in keys):
+            if not upper and not any(
+                k[:9] + "000" in context or k[:6] + "000000" in context or k[:4] + "00000000" in context for k in keys
+            ):
                 return None, []
             keys = tuple(upper) or keys
         units: list[Unit] = [self.gaz.units[k] for k in keys]
@@ -402,10 +409,16 @@ class PlaceFinder:
         if others:
             pool = others
         else:
-            pool = [u for u in villages if len(u.name) >= self.min_village and set(self.gaz.ancestors(u.key)) & context]
-            pool = [u for u in pool if self._village_supported(u, chained, context)]
+            near = [u for u in villages if len(u.name) >= self.min_village and set(self.gaz.ancestors(u.key)) & context]
+            pool = [u for u in near if self._village_supported(u, chained, context)]
             if not pool:
-                return None, []
+                # `杭州…新港村`: the only village of that name in a city the document names is that village.
+                in_city = [u for u in near if self._city_named(u, context)] if by_city else []
+                if not in_city or not surface.endswith(("村", "嘎查")):
+                    return None, []
+                if len(in_city) > 1:
+                    return None, [u.key for u in in_city]  # a village of that city, which of its namesakes the text says not
+                pool = in_city
         if len(pool) == 1:
             return pool[0].key, []
         scored = sorted(pool, key=lambda u: (-self._support(u, context), LEVEL_RANK.get(u.level, 5)))
@@ -458,7 +471,12 @@ class PlaceFinder:
         return bool(self.list_closer.match(text, matches[i][1]))
 
     def _township_alone(self, text: str, i: int, matches: list[tuple[int, int, str, tuple[str, ...]]]) -> bool:
-        """A township's bare form in a list closed by a count of townships (`郑口、饶阳店两镇`), or before 辖区."""
+        """A township's bare form in a list closed by a count of townships (`郑口、饶阳店两镇`), before 辖区,
+        or whole after a word of travel (`李希还来到西柏坡，`; not after 在)."""
+        s, e = matches[i][0], matches[i][1]
+        cue = self.cue_before.search(text, max(0, s - 2), s)
+        if cue and cue.group(0) != "在" and (e == len(text) or text[e] in "，。、；：！？）”\n"):
+            return True
         while i + 1 < len(matches) and text[matches[i][1] : matches[i + 1][0]] in ("、", "和", "与", "及"):
             i += 1
         return bool(self.township_closer.match(text, matches[i][1]))
@@ -469,6 +487,10 @@ class PlaceFinder:
         News names a township with its city and skips the district (`江苏无锡的梅村`).
         """
         return any(a in context for a in self.gaz.ancestors(unit.key)[: 2 if unit.level == "township" else 1])
+
+    def _city_named(self, u: Unit, context: set[str]) -> bool:
+        """The city (prefecture) above a unit is named in the document."""
+        return any(a in context and self.gaz.units[a].level == "city" for a in self.gaz.ancestors(u.key))
 
     def _village_supported(self, u: Unit, chained: str | None, context: set[str]) -> bool:
         """A village needs its township or county in the chain or in the document."""

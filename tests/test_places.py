@@ -81,3 +81,18 @@ def test_a_county_or_island_abroad_continues_its_country_chain_and_is_found_agai
     maui = [e for e in found if e.text == "毛伊县"]
     assert len(maui) == 2 and all((e.level, e.parent) == ("foreign", "美国") for e in maui)
     assert not [e for e in found if "政府" in e.text]
+
+
+def test_a_village_named_after_its_city_is_found_even_when_its_namesakes_there_leave_it_unresolved():
+    found = [e for e in extract("浙江杭州的一些村庄发展起体育产业。记者来到新港村时，村里正举办骑行比赛。") if e.type == "PLACE"]
+    village = next(e for e in found if e.text == "新港村")
+    assert village.level == "village" and village.code is None and len(village.candidates) >= 2
+
+
+def test_a_county_abroad_continues_a_chain_of_two_foreign_places_and_a_japanese_prefecture_is_known():
+    found = {
+        e.text: e
+        for e in extract("当地时间29日晚，美国肯塔基州特里格县发生直升机坠毁事故。日本青森县东部海域发生地震。")
+        if e.type == "PLACE"
+    }
+    assert found["特里格县"].parent == "美国" and found["青森县"].parent == "日本"
