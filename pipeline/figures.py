@@ -136,7 +136,7 @@ class FigureFinder:
             rf"""
             (?P<pct_cn>百分之(?P<pct_num>{AR}|{cn_decimal})(?:(?:{RANGE_SEP})百分之(?P<pct_num2>{AR}|{cn_decimal}))?)
               (?:{INCL}?(?P<ptrail>以上|以下|以内|左右|上下|多))?
-          | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))
+          | (?P<frac>(?P<fnum>\d+)/(?P<fden>\d+))(?:{INCL}?(?P<ptrail>以上|以下|左右|多))?
           | (?P<cfrac>(?P<cden>{AR}|{cn})分之(?P<cnum>{AR}|{cn_decimal}))(?:{INCL}?(?P<ptrail>以上|以下|以内|左右|上下|多))?
           | (?P<half>一半多?|半数)(?:{INCL}?(?P<ptrail>以上|以下|左右|多))?
           | (?P<half_cheng>半成)(?![品熟])
@@ -227,7 +227,8 @@ class FigureFinder:
             den = float(g["fden"])
             if den == 0 or float(g["fnum"]) > den:
                 return None
-            return Quantity(_significant(100 * float(g["fnum"]) / den), None, "%", None, "percent")
+            qualifier = self.trailing[g["ptrail"]] or None if g["ptrail"] else None
+            return Quantity(_significant(100 * float(g["fnum"]) / den), None, "%", qualifier, "percent")
         if g["cfrac"]:
             den, num = parse_number(g["cden"]), parse_number(g["cnum"])
             if den == 0 or num > den:
@@ -376,6 +377,8 @@ class FigureFinder:
                 continue
             if num == "零" and not g["mult"]:
                 continue  # `零部件`, `零距离`: 零 alone counts nothing
+            if num == "一" and g["unit"] in ("年", "天", "日", "月") and s and text[s - 1] == "的":
+                continue  # `最严重的一年`, `难忘的一天`: a year, not a count of one
             if g["unit"] and q.unit == "元" and not currency:
                 after = self.currency_after_yuan.match(text, e)
                 if after:  # `9000元日币`: the currency after 元 is the unit

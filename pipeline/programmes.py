@@ -34,6 +34,8 @@ UNQUOTED_PLAN = regex.compile(
 PLUS_MODEL = regex.compile(r"^[^+＋]*\p{Han}[^+＋]*(?:[+＋][^+＋]*\p{Han}[^+＋]*)+$")
 # …unless it only says how something is held (`以“线上+线下”的方式`, `“现场+视频”形式`).
 FORMAT_AFTER = regex.compile(r"^的?(?:方式|形式)")
+# `“一国两制”的方针`: a principle named with 的 before its head.
+POLICY_AFTER = regex.compile(r"的(?P<h>方针|原则|政策|战略)")
 # A list of quotes closed by one more item and its head (`…、高度自治的方针`).
 LIST_TAIL_HEAD = regex.compile(r"、[^，。；：“”《》\s]{1,8}?的(?P<h>方针|原则|政策|战略|制度|机制)")
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
@@ -107,7 +109,7 @@ class ProgrammeFinder:
         head noun follows it.
         """
         after = text[c.end + 1 : c.end + 12]
-        m = self.head_after.match(after)
+        m = self.head_after.match(after) or POLICY_AFTER.match(after)
         if NUMERAL_FORMULA.match(c.name):
             return self.heads[m.group("h")] if m and m.start("h") == 0 else None
         if "、" in c.name or "，" in c.name:
