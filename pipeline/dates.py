@@ -73,7 +73,7 @@ COMPARED = regex.compile(r"(?:比|较|同比|相比|相较)$")
 SEASON_START = {"春": 3, "夏": 6, "秋": 9, "冬": 12}
 SEASON_TERM = {"春": "spring_begins", "夏": "summer_begins", "秋": "autumn_begins", "冬": "winter_begins"}
 # After a bare festival name these make it an occasion, not a date (`国庆招待会`, `七夕节的诗意`).
-OCCASION_AFTER = ("的", "招", "晚会", "联欢", "戏曲", "祝", "活", "氛", "气", "档", "文")
+OCCASION_AFTER = ("的", "招", "晚会", "联欢", "戏曲", "祝", "活", "氛", "气", "档", "文", "慰问")
 # Relative words resolved against the year under discussion rather than the publication year.
 DISCUSSED_YEAR_WORDS = {
     "上年": "previous",

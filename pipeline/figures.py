@@ -29,6 +29,10 @@ VAGUE = r"(?:数|几|上|成)(?:十|百|千|万|亿)|(?:十|百|千)几|几(?![�
 MULT = r"万亿|千万|百万|万万|万|亿|千|百"
 # Words that 多 starts after a figure, where it is no "more than" (`两岸多方面的交往`, `两国多地`).
 MANY_WORDS = "方面|种|样|元|彩|层|维|边|领域|措|部门|地|渠道|形式|举|点|线|头|国|个|家|次|项"
+# A train's number: four or more digits before 次 and a train (`73003次2万吨重载列车`).
+TRAIN_NUMBER = regex.compile(r"\d{4,6}次(?=\d|列车|动车|重载|旅客|货物|高铁|复兴号|和谐号)")
+# A rate per unit of time written with a slash after the unit (`450万吨/日`).
+PER_TIME = regex.compile(r"/(?:日|天|年|月|小时|秒)")
 # Verbs and adverbs that end the noun of `N大 + noun` (`五大行业实现消费金额…` → `五大行业`).
 BIG_NOUN_END = "实现|达到|完成|累计|合计|共计|分别|均|已|将|占|同比|增长|总|全部|齐"
 # `(含)` marks a bound as included (`60周岁（含）以上`, `1万(含)-5万元`); it stays inside the figure.
@@ -89,6 +93,9 @@ class FigureFinder:
         self.money_before: dict[str, str] = rules.units.get("money_before", {})
         self.leading: dict[str, str] = rules.qualifiers["leading"]
         self.trailing: dict[str, str] = rules.qualifiers["trailing"]
+        self.trailing_after = regex.compile(
+            "(" + "|".join(regex.escape(w) for w in sorted(self.trailing, key=len, reverse=True)) + ")"
+        )
         self.stop_phrases = rules.not_figures["phrases"]["words"]
         labels = rules.not_figures["label_after"]["words"]
         self.label_after = regex.compile("|".join(regex.escape(w) for w in sorted(labels, key=len, reverse=True)))
@@ -377,8 +384,21 @@ class FigureFinder:
                 continue
             if num == "零" and not g["mult"]:
                 continue  # `零部件`, `零距离`: 零 alone counts nothing
+            if g["unit"] == "次" and TRAIN_NUMBER.match(text, s):
+                continue  # `73003次重载列车`: a train's number
             if num == "一" and g["unit"] in ("年", "天", "日", "月") and s and text[s - 1] == "的":
                 continue  # `最严重的一年`, `难忘的一天`: a year, not a count of one
+            if g["unit"] and (per := PER_TIME.match(text, m.end("unit"))):
+                # `450万吨/日以上`: a rate per day; the unit and any qualifier after it are the figure's.
+                trail = self.trailing_after.match(text, per.end())
+                e = trail.end() if trail else per.end()
+                q = Quantity(
+                    q.value,
+                    q.max,
+                    f"{q.unit}{per.group(0)}",
+                    self.trailing[trail.group(1)] or None if trail else q.qualifier,
+                    q.kind,
+                )
             if g["unit"] and q.unit == "元" and not currency:
                 after = self.currency_after_yuan.match(text, e)
                 if after:  # `9000元日币`: the currency after 元 is the unit

@@ -81,6 +81,11 @@ class PlaceFinder:
         self.language_after = regex.compile("|".join(map(regex.escape, data["language"]["after"])))
         self.min_village = int(data["village"]["min_length"])
         self.generic_reservoirs = set(data["reservoir"]["not_names"])
+        self.chain_only: dict[str, list[str]] = {}
+        for line in (rules.root / "places" / "chain_only.tsv").read_text(encoding="utf-8").splitlines():
+            cells = line.split("\t")
+            if len(cells) == 2 and not line.startswith("#") and cells[0] != "short":
+                self.chain_only.setdefault(cells[0], []).append(cells[1])
         words_file = rules.root / "places" / data["crossing"]["words_file"]
         product = data["product"]
         not_before = "|".join(map(regex.escape, product["not_before"]))
@@ -94,7 +99,10 @@ class PlaceFinder:
                 self.abbreviations[cells[0]] = cells[1]
         chars = "".join(self.abbreviations)
         # `港澳` (and `港澳台`) name the two (three) places wherever they stand, but in `港澳办`.
-        self.abbreviation_run = regex.compile(rf"[{chars}]{{2,4}}(?={ABBREVIATION_AFTER.pattern})|港澳台?(?!办|事务)")
+        # Three or more in a row name as many places (`国家防总针对辽川滇启动…`), but before a line's name.
+        self.abbreviation_run = regex.compile(
+            rf"[{chars}]{{2,4}}(?={ABBREVIATION_AFTER.pattern})|港澳台?(?!办|事务)|[{chars}]{{3,4}}(?![铁高公线电航管])"
+        )
         # Province keys of the abbreviated names (looked up by name: scanning every unit is slow).
         self.by_name = {
             name: next((k for k in gazetteer.surfaces.get(name, []) if gazetteer.units[k].level == "province"), None)
@@ -278,10 +286,32 @@ class PlaceFinder:
             prev_key, prev_end = key, e
             if key:
                 context.add(key)
+        out += self._chain_only(text, out, excluded)
         out += self._reservoirs(text, out, excluded)
         out += self._unknown_units(text, out, excluded)
         out += self._abbreviations(text, out, excluded)
         out.sort(key=lambda p: p.start)
+        return out
+
+    def _chain_only(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
+        """A short form that is also a word (rules/places/chain_only.tsv) right after the unit above it (`北京大兴`)."""
+        taken = [(p.start, p.end) for p in found] + excluded
+        out = []
+        for p in found:
+            if not p.code or p.level not in ("province", "city", "county"):
+                continue
+            for n in (3, 2):
+                codes = self.chain_only.get(text[p.end : p.end + n], ())
+                key = next((c for c in codes if p.code in self.gaz.ancestors(c)), None)
+                if key is None or any(a < p.end + n and p.end < b for a, b in taken):
+                    continue
+                unit = self.gaz.units[key]
+                ent = Entity("PLACE", text[p.end : p.end + n], p.end, p.end + n, name=unit.name, level=unit.level)
+                ent.parent, ent.code = self.gaz.parent_name(key), unit.code or None
+                ent.ancestors = [c for c in (self.gaz.units[a].code for a in self.gaz.ancestors(key)) if c]
+                out.append(ent)
+                taken.append((ent.start, ent.end))
+                break
         return out
 
     def _reservoirs(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
