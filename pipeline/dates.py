@@ -61,6 +61,8 @@ LUNAR_NAMED = {"正": 1, "冬": 11, "腊": 12}
 DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
+# What a `去年同期` compared with the period under discussion follows (`低于去年同期`).
+SAME_PERIOD_BEFORE = regex.compile(r"(?:比|较|同比|相比|相较|低于|高于|超过|于|与)$")
 # `当天` and `当日` mean the day the text named last, when it named one (else publication).
 SAME_DAY_WORDS = {"当天", "当日", "同一天", "同日"}
 # Between two days of one range (`昨天8时至今天8时`, `今天到27日`): hours, then 到/至.
@@ -194,7 +196,8 @@ class DateFinder:
             | (?<!\p{{Han}})(?P<zodiac>[鼠牛虎兔龙蛇马羊猴鸡狗猪])年(?![代级份度底末初终])
             | (?P<ahead>临近)(?P<fest2>{fest_names})
             | (?:近|过去(?!一年))(?P<nyears>[一二两三四五六七八九十\d]{{1,2}})年来?
-            | (?<![\p{{Han}}\d])前(?P<fmonths>[一二两三四五六七八九十\d]{{1,2}})个月
+            | (?<![\p{{Han}}\d])前(?P<fmonths>[一二两三四五六七八九十\d]{{1,2}})个(?P<fmunit>月|季度)
+            | (?<=^|[，。；：！？\n])(?P<lastyears>[两三四五六七八九十])年(?=[里间中内])
             | 未来(?P<fyears>[一二两三四五六七八九十\d]{{1,2}})年
             | (?=[一二两三四五六七八九十\d])(?<![\d年第])(?P<nyears2>[一二两三四五六七八九十\d]{{1,3}})年(?P<nmore>多)?来
             | (?P<sseason>入春|入夏|入秋|入冬)(?=以来)
@@ -273,8 +276,19 @@ class DateFinder:
             whole_year = (
                 start and end and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
             )
-            if whole_year and (m.group("rel") or "") not in DISCUSSED_YEAR_WORDS and not COMPARED.search(text, 0, s):
-                discussed = start.year  # a whole calendar year: `2019年`, `去年`
+            year_end = start and end and end.month == 12 and end.day == 31 and start.month == 12  # `2023年底`
+            if (
+                (whole_year or year_end)
+                and (m.group("rel") or "") not in DISCUSSED_YEAR_WORDS
+                and not COMPARED.search(text, 0, s)
+            ):
+                discussed = end.year  # a whole calendar year or its end: `2019年`, `去年`, `2023年底`
+            if m.group("rel") in ("去年同期", "上年同期") and SAME_PERIOD_BEFORE.search(text, max(0, s - 3), s):
+                # `7月份…低于去年同期`: the same month a year before; `全年…比上年同期`: the year before.
+                if month is not None and (discussed is None or month.year == discussed):
+                    start, end = date(month.year - 1, month.month, 1), _month_end(month.year - 1, month.month)
+                elif discussed is not None and discussed < (published.year if published else discussed + 1):
+                    start, end = date(discussed - 1, 1, 1), date(discussed - 1, 12, 31)
             if start and end and (start.year, start.month) == (end.year, end.month):
                 month = start.replace(day=1)  # `9月份`, `5月3日`
             if start and start == end and not vague:
@@ -405,9 +419,14 @@ class DateFinder:
             return date(p.year - _number(g["nyears"]), 1, 1), p, True
         if g["fmonths"]:
             # `前5个月`: January to the end of the N-th month, of this year once that month has ended.
-            n = _number(g["fmonths"])
+            n = _number(g["fmonths"]) * (3 if g["fmunit"] == "季度" else 1)
             year = (discussed or p.year) if discussed else (p.year if _month_end(p.year, n) < p else p.year - 1)
             return date(year, 1, 1), _month_end(year, n), False
+        if g["lastyears"]:
+            # `五年里，…` at a clause's head: the N years up to now; a report in spring looks back on full years.
+            n = _number(g["lastyears"])
+            last = p.year - 1 if p.month <= 3 else p.year
+            return date(last - n + 1, 1, 1), date(last, 12, 31), True
         if g["fyears"]:
             return p, date(p.year + _number(g["fyears"]), 12, 31), True  # `未来五年`: a plan's horizon
         if g["dd"]:

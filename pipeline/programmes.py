@@ -41,7 +41,8 @@ LIST_TAIL_HEAD = regex.compile(r"、[^，。；：“”《》\s]{1,8}?的(?P<h>
 # What may stand between quotes of one list: `“书记讲坛”“红动星期六”、`.
 LIST_GLUE = regex.compile(r"^(?:[、和及与]|以及)?$")
 # The heads of an unquoted full name (`…专项行动`), not inside a quote, and the Han run that reaches one.
-FULL_NAME_HEAD = regex.compile(r"(?:行动|工程(?!师|院|学|兵)|计划)(?![”’》])")  # not 工程师, 工程院
+# Not 工程师/工程院, and not a plan's document (`三年行动方案` is a 方案, no 行动).
+FULL_NAME_HEAD = regex.compile(r"(?:行动|工程(?!师|院|学|兵)|计划)(?![”’》]|方案|纲要|实施方案|意见)")
 HAN_TAIL = regex.compile(r"\p{Han}+\Z")
 YEAR_BEFORE = regex.compile(r"(?:19|20)\d\d\Z")
 
@@ -67,6 +68,7 @@ class ProgrammeFinder:
         self.head_after = regex.compile(rf"^[^\s，。、；：！？“”《》,;的等]{{0,8}}?(?P<h>{head_alt})")
         self.weak_heads = set(r["weak_heads"]["words"])
         self.concept_endings = tuple(r["concept_endings"]["words"])
+        self.known: dict[str, str] = r["known"]
         self.construction = regex.compile("|".join(regex.escape(w) for w in r["construction"]["words"]))
         keep = r["name_boundaries"]["word_continues"]  # `乡` is no boundary in `乡村振兴`
         bounds = "|".join(
@@ -109,13 +111,15 @@ class ProgrammeFinder:
         head noun follows it.
         """
         after = text[c.end + 1 : c.end + 12]
-        m = self.head_after.match(after) or POLICY_AFTER.match(after)
+        m = self.head_after.match(after) or (POLICY_AFTER.match(after) if "，" not in c.name else None)
         if NUMERAL_FORMULA.match(c.name):
             return self.heads[m.group("h")] if m and m.start("h") == 0 else None
         if "、" in c.name or "，" in c.name:
             return self.heads[m.group("h")] if m and m.group("h") not in self.weak_heads else None
         if m:
             return self.heads[m.group("h")]
+        if c.name in self.known:
+            return self.known[c.name]  # `共建“一带一路”国家`: a programme everyone knows by name
         if c.name.endswith(self.concept_endings):
             return None  # `构建“首发经济”`: an idea, not something carried out
         if PLUS_MODEL.match(c.name) and not FORMAT_AFTER.match(after):
