@@ -225,26 +225,28 @@ class FigureFinder:
         except NumberError:
             return None
 
+    def _percent_trail(self, g: dict[str, str | None]) -> str | None:
+        """The qualifier a trailing word gives a percentage, fraction or half (`三分之二以上` → at_least)."""
+        return self.trailing[g["ptrail"]] or None if g["ptrail"] else None
+
     def _resolve(self, m: regex.Match[str], g: dict[str, str | None], currency: str | None) -> Quantity | None:
         if g["pct_cn"]:
             lo = parse_number(g["pct_num"])
             hi = parse_number(g["pct_num2"]) if g["pct_num2"] else None
-            return Quantity(lo, hi, "%", self.trailing[g["ptrail"]] or None if g["ptrail"] else None, "percent")
+            return Quantity(lo, hi, "%", self._percent_trail(g), "percent")
         if g["frac"]:
             den = float(g["fden"])
             if den == 0 or float(g["fnum"]) > den:
                 return None
-            qualifier = self.trailing[g["ptrail"]] or None if g["ptrail"] else None
-            return Quantity(_significant(100 * float(g["fnum"]) / den), None, "%", qualifier, "percent")
+            return Quantity(_significant(100 * float(g["fnum"]) / den), None, "%", self._percent_trail(g), "percent")
         if g["cfrac"]:
             den, num = parse_number(g["cden"]), parse_number(g["cnum"])
             if den == 0 or num > den:
                 return None
-            qualifier = self.trailing[g["ptrail"]] or None if g["ptrail"] else None
-            return Quantity(_significant(100 * num / den), None, "%", qualifier, "percent")
+            return Quantity(_significant(100 * num / den), None, "%", self._percent_trail(g), "percent")
         if g["half"]:
-            qualifier = self.trailing[g["ptrail"]] or None if g["ptrail"] else None
-            return Quantity(50.0, None, "%", "more_than" if g["half"].endswith("多") else qualifier, "percent")
+            qualifier = "more_than" if g["half"].endswith("多") else self._percent_trail(g)
+            return Quantity(50.0, None, "%", qualifier, "percent")
         if g["half_cheng"]:
             return Quantity(5.0, None, "%", None, "percent")
         if g["big"]:

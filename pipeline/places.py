@@ -12,6 +12,7 @@ places; otherwise it is reported with its candidates, never guessed.
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import regex
 
@@ -82,21 +83,15 @@ class PlaceFinder:
         self.min_village = int(data["village"]["min_length"])
         self.generic_reservoirs = set(data["reservoir"]["not_names"])
         self.chain_only: dict[str, list[str]] = {}
-        for line in (rules.root / "places" / "chain_only.tsv").read_text(encoding="utf-8").splitlines():
-            cells = line.split("\t")
-            if len(cells) == 2 and not line.startswith("#") and cells[0] != "short":
-                self.chain_only.setdefault(cells[0], []).append(cells[1])
+        for short, code in _two_columns(rules.root / "places" / "chain_only.tsv", "short"):
+            self.chain_only.setdefault(short, []).append(code)
         words_file = rules.root / "places" / data["crossing"]["words_file"]
         product = data["product"]
         not_before = "|".join(map(regex.escape, product["not_before"]))
         self.product_after = regex.compile(rf"(?:{'|'.join(map(regex.escape, product['after']))})(?!{not_before})")
         lines = words_file.read_text(encoding="utf-8").splitlines()
         self.common_words = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
-        self.abbreviations: dict[str, str] = {}
-        for line in (rules.root / "places" / "abbreviations.tsv").read_text(encoding="utf-8").splitlines():
-            cells = line.split("\t")
-            if len(cells) == 2 and not line.startswith("#") and cells[0] != "abbreviation":
-                self.abbreviations[cells[0]] = cells[1]
+        self.abbreviations = dict(_two_columns(rules.root / "places" / "abbreviations.tsv", "abbreviation"))
         chars = "".join(self.abbreviations)
         # `港澳` (and `港澳台`) name the two (three) places wherever they stand, but in `港澳办`.
         # Three or more in a row name as many places (`国家防总针对辽川滇启动…`), but before a line's name.
@@ -141,9 +136,9 @@ class PlaceFinder:
             # …and a longer bare form wins over a two-character short form at its start (`饶阳店两镇`, not 饶阳).
             longer = {(m[0], m[1]) for m in bare}
             primary = [m for m in primary if not (m[1] - m[0] <= 2 and any(a == m[0] and b > m[1] for a, b in longer))]
-        out = self._longest(text, primary, excluded)
+        out = self._longest(text, primary, excluded, bare_forms=False)
         if bare:
-            out = sorted(out + self._longest(text, bare, excluded + [(s, e) for s, e, _, _ in out]))
+            out = sorted(out + self._longest(text, bare, excluded + [(s, e) for s, e, _, _ in out], bare_forms=True))
         return out
 
     def _level(self, key: str) -> str:
@@ -160,17 +155,22 @@ class PlaceFinder:
         return not surface.endswith(TOWNSHIP_SUFFIXES) and all(self._level(k) == "township" for k in keys)
 
     def _longest(
-        self, text: str, found: list[tuple[int, int, str, tuple[str, ...]]], excluded: list[tuple[int, int]]
+        self,
+        text: str,
+        found: list[tuple[int, int, str, tuple[str, ...]]],
+        excluded: list[tuple[int, int]],
+        bare_forms: bool,
     ) -> list[tuple[int, int, str, tuple[str, ...]]]:
-        """The leftmost longest of `found` (sorted by start, longest first) that pass the context filters."""
+        """The leftmost longest of `found` (sorted by start, longest first) that pass the context filters.
+
+        `bare_forms`: `found` holds townships' bare forms only (`_matches` has sorted them out).
+        """
         out: list[tuple[int, int, str, tuple[str, ...]]] = []
         last = -1
         for s, e, surface, keys in found:
             if s < last or surface in self.not_places or self._at_word_seam(text, s, e):
                 continue
-            if self._bare_only(surface, keys) and (
-                text.startswith(TOWNSHIP_SUFFIXES, e) or text[e - 1 : e + 1] in self.common_words
-            ):
+            if bare_forms and (text.startswith(TOWNSHIP_SUFFIXES, e) or text[e - 1 : e + 1] in self.common_words):
                 continue  # `六堡镇` missing from the gazetteer is no bare 六堡; `郴州对山洪灾害` holds no 对山
             if any(a < e and s < b for a, b in excluded):
                 continue
@@ -275,12 +275,10 @@ class PlaceFinder:
                 prev_key, prev_end = None, e
                 continue
             name = unit.name + "水库" if surface.endswith("水库") and not unit.name.endswith("水库") else unit.name
-            ent = Entity("PLACE", surface, s, e, name=name, level=unit.level)
             if key:
-                ent.parent = self.gaz.parent_name(key)
-                ent.code = unit.code or None
-                ent.ancestors = [c for c in (self.gaz.units[a].code for a in self.gaz.ancestors(key)) if c]
+                ent = self._unit_entity(surface, s, e, key, name)
             else:
+                ent = Entity("PLACE", surface, s, e, name=name, level=unit.level)
                 ent.candidates = [self.gaz.units[c].code or c for c in candidates]
             out.append(ent)
             prev_key, prev_end = key, e
@@ -292,6 +290,14 @@ class PlaceFinder:
         out += self._abbreviations(text, out, excluded)
         out.sort(key=lambda p: p.start)
         return out
+
+    def _unit_entity(self, surface: str, s: int, e: int, key: str, name: str | None = None) -> Entity:
+        """The PLACE of a resolved unit: its name (or `name`), level, parent, code and the codes above it."""
+        unit = self.gaz.units[key]
+        ent = Entity("PLACE", surface, s, e, name=name or unit.name, level=unit.level)
+        ent.parent, ent.code = self.gaz.parent_name(key), unit.code or None
+        ent.ancestors = [c for c in (self.gaz.units[a].code for a in self.gaz.ancestors(key)) if c]
+        return ent
 
     def _chain_only(self, text: str, found: list[Entity], excluded: list[tuple[int, int]]) -> list[Entity]:
         """A short form that is also a word (rules/places/chain_only.tsv) right after the unit above it (`北京大兴`)."""
@@ -305,10 +311,7 @@ class PlaceFinder:
                 key = next((c for c in codes if p.code in self.gaz.ancestors(c)), None)
                 if key is None or any(a < p.end + n and p.end < b for a, b in taken):
                     continue
-                unit = self.gaz.units[key]
-                ent = Entity("PLACE", text[p.end : p.end + n], p.end, p.end + n, name=unit.name, level=unit.level)
-                ent.parent, ent.code = self.gaz.parent_name(key), unit.code or None
-                ent.ancestors = [c for c in (self.gaz.units[a].code for a in self.gaz.ancestors(key)) if c]
+                ent = self._unit_entity(text[p.end : p.end + n], p.end, p.end + n, key)
                 out.append(ent)
                 taken.append((ent.start, ent.end))
                 break
@@ -496,9 +499,7 @@ class PlaceFinder:
         if self.cue_before.search(text, max(0, s - 2), s) and (e == len(text) or text[e] in self.boundary):
             return True
         # `安化、新化两县`: walk the list of matches joined by 、 to its closer.
-        while i + 1 < len(matches) and text[matches[i][1] : matches[i + 1][0]] in ("、", "和", "与", "及"):
-            i += 1
-        return bool(self.list_closer.match(text, matches[i][1]))
+        return bool(self.list_closer.match(text, _list_end(text, i, matches)))
 
     def _township_alone(self, text: str, i: int, matches: list[tuple[int, int, str, tuple[str, ...]]]) -> bool:
         """A township's bare form in a list closed by a count of townships (`郑口、饶阳店两镇`), before 辖区,
@@ -507,9 +508,7 @@ class PlaceFinder:
         cue = self.cue_before.search(text, max(0, s - 2), s)
         if cue and cue.group(0) != "在" and (e == len(text) or text[e] in "，。、；：！？）”\n"):
             return True
-        while i + 1 < len(matches) and text[matches[i][1] : matches[i + 1][0]] in ("、", "和", "与", "及"):
-            i += 1
-        return bool(self.township_closer.match(text, matches[i][1]))
+        return bool(self.township_closer.match(text, _list_end(text, i, matches)))
 
     def _parent_named(self, unit: Unit, context: set[str]) -> bool:
         """The unit directly above `unit` is named in the document; for a township, or the city above its county.
@@ -536,3 +535,20 @@ class PlaceFinder:
             if a in context:
                 best = depth
         return best
+
+
+def _list_end(text: str, i: int, matches: list[tuple[int, int, str, tuple[str, ...]]]) -> int:
+    """Where the list of matches joined by 、/和/与/及 that match `i` starts ends (`安化、新化|两县`)."""
+    while i + 1 < len(matches) and text[matches[i][1] : matches[i + 1][0]] in ("、", "和", "与", "及"):
+        i += 1
+    return matches[i][1]
+
+
+def _two_columns(path: Path, header: str) -> list[tuple[str, str]]:
+    """The rows of a two-column TSV of rules/places, without comment lines and the header row."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if len(cells) == 2 and not line.startswith("#") and cells[0] != header:
+            rows.append((cells[0], cells[1]))
+    return rows
